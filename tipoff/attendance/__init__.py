@@ -1,0 +1,1 @@
+"""Attendance by face recognition: enrollment, kiosks, schedules and lateness reports."""

@@ -1,0 +1,1 @@
+"""Messaging channels: one sub-package per channel, all ending in report_submit()."""

@@ -1,0 +1,1 @@
+"""Bodies, their teams, units and categories, and the staff who work for them."""

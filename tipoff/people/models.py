@@ -1,0 +1,182 @@
+"""Bodies, teams, units, categories and staff users.
+
+Names that the public sees exist in Simplified Chinese and English; ``name()``
+picks the one for the active language.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Bilingual(models.Model):
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    def name(self) -> str:
+        lang = get_language() or "zh-hans"
+        return self.name_en if lang.startswith("en") and self.name_en else self.name_zh
+
+    def __str__(self) -> str:
+        return self.name()
+
+
+class Body(Bilingual):
+    """A discipline-inspection organisation with its own keys and policies."""
+
+    slug = models.SlugField(unique=True)
+    public_key = models.BinaryField(_("public key"), max_length=32, editable=False)
+    # The body's private key wrapped under the recovery key printed at creation.
+    recovery_wrapped_key = models.BinaryField(editable=False)
+    acknowledge_days = models.PositiveSmallIntegerField(_("acknowledge within (days)"), default=7)
+    conclude_days = models.PositiveSmallIntegerField(_("conclude within (days)"), default=90)
+    intro_zh = models.TextField(_("introduction (Chinese)"), blank=True)
+    intro_en = models.TextField(_("introduction (English)"), blank=True)
+    is_default = models.BooleanField(
+        _("default body for the public site"), default=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="one_default_body"
+            )
+        ]
+
+    def intro(self) -> str:
+        lang = get_language() or "zh-hans"
+        return self.intro_en if lang.startswith("en") and self.intro_en else self.intro_zh
+
+
+class Unit(Bilingual):
+    """A government department or workplace whose officials can be reported."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="units")
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    district = models.CharField(_("district"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["body", "name_zh"]
+
+
+class Team(Bilingual):
+    """An inspection team: jurisdiction and public contact details."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="teams")
+    units = models.ManyToManyField(Unit, blank=True, related_name="teams", verbose_name=_("units"))
+    districts = models.CharField(
+        _("districts"), max_length=400, blank=True, help_text=_("Comma-separated district names.")
+    )
+    jurisdiction_zh = models.TextField(_("jurisdiction (Chinese)"), blank=True)
+    jurisdiction_en = models.TextField(_("jurisdiction (English)"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address_zh = models.CharField(_("address (Chinese)"), max_length=300, blank=True)
+    address_en = models.CharField(_("address (English)"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("inspection team")
+        verbose_name_plural = _("inspection teams")
+        ordering = ["body", "order", "id"]
+
+    def jurisdiction(self) -> str:
+        lang = get_language() or "zh-hans"
+        return self.jurisdiction_en if lang.startswith("en") and self.jurisdiction_en else self.jurisdiction_zh
+
+    def address(self) -> str:
+        lang = get_language() or "zh-hans"
+        return self.address_en if lang.startswith("en") and self.address_en else self.address_zh
+
+    def district_list(self) -> list[str]:
+        return [d.strip() for d in self.districts.split(",") if d.strip()]
+
+
+class Category(Bilingual):
+    """A kind of misconduct. ``questions`` are extra fields the form asks.
+
+    Each question is ``{"key": str, "label_zh": str, "label_en": str,
+    "type": "text"|"textarea"|"number"|"date"|"choice", "required": bool,
+    "choices": [{"value": str, "label_zh": str, "label_en": str}]}``.
+    """
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="categories")
+    code = models.SlugField(max_length=50)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    questions = models.JSONField(_("extra questions"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["body", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["body", "code"], name="category_code_per_body")]
+
+    def description(self) -> str:
+        lang = get_language() or "zh-hans"
+        return self.description_en if lang.startswith("en") and self.description_en else self.description_zh
+
+
+class Role(models.TextChoices):
+    INTAKE = "intake", _("Intake officer")
+    INSPECTOR = "inspector", _("Inspector")
+    LEADER = "leader", _("Team leader")
+    ADMIN = "admin", _("Body administrator")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class User(AbstractUser):
+    """A staff member of one body. The public has no accounts."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, null=True, blank=True, related_name="staff")
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.INSPECTOR)
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class StaffKeyring(models.Model):
+    """A staff member's own key pair; the private half wrapped by their password."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="keyring")
+    public_key = models.BinaryField(max_length=32)
+    wrapped_private_key = models.BinaryField()
+    salt = models.BinaryField(max_length=16)
+    kdf_ops = models.PositiveIntegerField()
+    kdf_mem_kib = models.PositiveIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class BodyKeyGrant(models.Model):
+    """The body's private key sealed to one staff member's public key."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="key_grants")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="key_grants")
+    sealed_body_key = models.BinaryField()
+    granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["body", "user"], name="one_grant_per_user")]

@@ -1,0 +1,160 @@
+"""Write operations on bodies and staff, including the key hierarchy.
+
+A body's private key is never stored in clear: it exists sealed to each
+authorised staff member's public key and wrapped under the body's recovery key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from tipoff.lib import crypto
+from tipoff.people.models import Body, BodyKeyGrant, Role, StaffKeyring, User
+
+
+class KeyUnavailable(Exception):
+    """The staff member holds no usable key for this body."""
+
+
+def staff_kdf_params() -> crypto.KdfParams:
+    return crypto.KdfParams(ops=settings.STAFF_KDF_OPS, mem_kib=settings.STAFF_KDF_MEM_KIB)
+
+
+@dataclass(frozen=True)
+class CreatedBody:
+    body: Body
+    recovery_key: str  # shown once, never stored
+
+
+def body_create(*, slug: str, name_zh: str, name_en: str, is_default: bool = False) -> CreatedBody:
+    pair = crypto.keypair()
+    recovery = crypto.random_key()
+    body = Body.objects.create(
+        slug=slug,
+        name_zh=name_zh,
+        name_en=name_en,
+        is_default=is_default,
+        public_key=pair.public,
+        recovery_wrapped_key=crypto.encrypt(recovery, pair.private, label=f"body-recovery:{slug}"),
+    )
+    return CreatedBody(body=body, recovery_key=crypto.recovery_key_text(recovery))
+
+
+def body_key_from_recovery(*, body: Body, recovery_key: str) -> bytes:
+    raw = crypto.recovery_key_bytes(recovery_key)
+    try:
+        private = crypto.decrypt(raw, bytes(body.recovery_wrapped_key), label=f"body-recovery:{body.slug}")
+    except crypto.DecryptionError as exc:
+        raise KeyUnavailable("wrong recovery key") from exc
+    return private
+
+
+def _keyring_write(user: User, password: str, private: bytes, public: bytes) -> None:
+    params = staff_kdf_params()
+    salt = crypto.new_salt()
+    wrapping = crypto.derive_key(password.encode(), salt, params)
+    StaffKeyring.objects.update_or_create(
+        user=user,
+        defaults={
+            "public_key": public,
+            "wrapped_private_key": crypto.encrypt(wrapping, private, label=f"staff:{user.pk}"),
+            "salt": salt,
+            "kdf_ops": params.ops,
+            "kdf_mem_kib": params.mem_kib,
+        },
+    )
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    username: str,
+    password: str,
+    body: Body | None,
+    role: str = Role.INSPECTOR,
+    display_name: str = "",
+    email: str = "",
+    team_id: int | None = None,
+    is_superuser: bool = False,
+) -> User:
+    """Create a staff member with their own key pair, wrapped by their password.
+
+    They can read reports only once someone holding the body key grants it
+    (``body_key_grant``), so an administrator never needs to know their password.
+    """
+    user = User(
+        username=username,
+        body=body,
+        role=role,
+        display_name=display_name,
+        email=email,
+        team_id=team_id,
+        is_staff=is_superuser or role == Role.ADMIN,
+        is_superuser=is_superuser,
+    )
+    user.set_password(password)
+    user.save()
+    pair = crypto.keypair()
+    _keyring_write(user, password, pair.private, pair.public)
+    return user
+
+
+def staff_password_change(*, user: User, old_password: str, new_password: str) -> None:
+    private = staff_private_key(user=user, password=old_password)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        _keyring_write(user, new_password, private, crypto.public_from_private(private))
+
+
+def staff_password_reset_with_recovery(
+    *, user: User, body: Body, recovery_key: str, new_password: str, granted_by: User | None = None
+) -> None:
+    """A lost password: new key pair for the user, body key re-granted from recovery."""
+    body_private = body_key_from_recovery(body=body, recovery_key=recovery_key)
+    pair = crypto.keypair()
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        _keyring_write(user, new_password, pair.private, pair.public)
+        # Other bodies' grants were sealed to the old key and are now useless.
+        BodyKeyGrant.objects.filter(user=user).exclude(body=body).delete()
+        body_key_grant(body=body, body_private_key=body_private, user=user, granted_by=granted_by)
+
+
+def staff_private_key(*, user: User, password: str) -> bytes:
+    try:
+        ring = user.keyring
+    except StaffKeyring.DoesNotExist as exc:
+        raise KeyUnavailable("no keyring") from exc
+    params = crypto.KdfParams(ops=ring.kdf_ops, mem_kib=ring.kdf_mem_kib)
+    wrapping = crypto.derive_key(password.encode(), bytes(ring.salt), params)
+    try:
+        return crypto.decrypt(wrapping, bytes(ring.wrapped_private_key), label=f"staff:{user.pk}")
+    except crypto.DecryptionError as exc:
+        raise KeyUnavailable("password does not open the keyring") from exc
+
+
+def body_key_grant(*, body: Body, body_private_key: bytes, user: User, granted_by: User | None) -> None:
+    if crypto.public_from_private(body_private_key) != bytes(body.public_key):
+        raise KeyUnavailable("that is not this body's key")
+    sealed = crypto.seal(bytes(user.keyring.public_key), body_private_key)
+    BodyKeyGrant.objects.update_or_create(
+        body=body, user=user, defaults={"sealed_body_key": sealed, "granted_by": granted_by}
+    )
+
+
+def body_key_revoke(*, body: Body, user: User) -> None:
+    BodyKeyGrant.objects.filter(body=body, user=user).delete()
+
+
+def staff_body_keys(*, user: User, password: str) -> dict[int, bytes]:
+    """Unlock every body key granted to the user: ``{body_id: private_key}``."""
+    private = staff_private_key(user=user, password=password)
+    keys: dict[int, bytes] = {}
+    for grant in BodyKeyGrant.objects.filter(user=user):
+        keys[grant.body_id] = crypto.unseal(private, bytes(grant.sealed_body_key))
+    return keys

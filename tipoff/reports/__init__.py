@@ -1,0 +1,1 @@
+"""Intake: report_submit(), evidence, receipts and the reporter's follow-up thread."""

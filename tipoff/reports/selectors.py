@@ -1,0 +1,50 @@
+"""Reading reports: decrypting what a reporter wrote for someone who holds the key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.core.files.storage import storages
+
+from tipoff.lib import crypto
+from tipoff.reports.content import ReportContent
+from tipoff.reports.models import Evidence, Message, Report
+
+
+def report_data_key(*, report: Report, body_private_key: bytes) -> bytes:
+    """Staff side: open the report's data key with the body's private key."""
+    return crypto.unseal(body_private_key, bytes(report.sealed_key))
+
+
+def report_content(*, report: Report, data_key: bytes) -> ReportContent:
+    return ReportContent.from_bytes(crypto.decrypt(data_key, bytes(report.content), label="report"))
+
+
+@dataclass(frozen=True)
+class ThreadItem:
+    message: Message
+    text: str
+    evidence: list[Evidence]
+
+
+def report_thread(*, report: Report, data_key: bytes) -> list[ThreadItem]:
+    messages = list(report.messages.select_related("staff").prefetch_related("evidence"))
+    return [
+        ThreadItem(
+            message=m,
+            text=crypto.decrypt(data_key, bytes(m.body), label=f"message:{report.pk}").decode(),
+            evidence=list(m.evidence.all()),
+        )
+        for m in messages
+    ]
+
+
+def report_initial_evidence(*, report: Report) -> list[Evidence]:
+    return list(report.evidence.filter(message__isnull=True))
+
+
+def evidence_chunks(*, item: Evidence, data_key: bytes) -> Iterator[bytes]:
+    """The decrypted bytes of one evidence file, chunk by chunk."""
+    with storages["evidence"].open(item.storage_name, "rb") as handle:
+        yield from crypto.decrypt_stream(data_key, handle)

@@ -1,0 +1,339 @@
+"""Every way a report enters tipoff ends in ``report_submit``.
+
+The order is fixed: validate, sanitise evidence, encrypt, then store the
+report, its evidence and its case and issue the receipt in one transaction.
+Nothing a reporter sent is stored in clear, and a receipt is returned only
+once the transaction has committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tipoff.cases.services import case_open
+from tipoff.lib import crypto, evidence, receipts
+from tipoff.people.models import Body, Category, Unit
+from tipoff.reports.content import ReportContent
+from tipoff.reports.models import Author, Evidence, Message, Report, ReceiptSalt
+from tipoff.reports.validation import (
+    MAX_SHORT,
+    MAX_TEXT,
+    Problems,
+    SubmissionInvalid,
+    check_contact,
+    check_date,
+    check_length,
+    clean_answers,
+    clean_text,
+)
+
+__all__ = ["EvidenceFile", "ReportInput", "SubmissionInvalid", "SubmittedReport", "report_submit"]
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    data: bytes
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    body: Body
+    channel: str
+    category_id: int | None
+    what: str
+    unit_id: int | None = None
+    unit_other: str = ""
+    official_name: str = ""
+    official_position: str = ""
+    district: str = ""
+    occurred_on: dt.date | None = None
+    when_detail: str = ""
+    place: str = ""
+    answers: dict[str, str] = field(default_factory=dict)
+    is_named: bool = False
+    reporter_name: str = ""
+    reporter_contact: str = ""
+    language: str = "zh-hans"
+    evidence: Sequence[EvidenceFile] = ()
+
+
+@dataclass(frozen=True)
+class SubmittedReport:
+    report: Report
+    receipt: str
+
+    @property
+    def receipt_display(self) -> str:
+        return receipts.display(self.receipt)
+
+
+def receipt_kdf_params() -> crypto.KdfParams:
+    return crypto.KdfParams(ops=settings.RECEIPT_KDF_OPS, mem_kib=settings.RECEIPT_KDF_MEM_KIB)
+
+
+_salt_cache: dict[str, bytes] = {}
+
+
+def receipt_salt() -> bytes:
+    """The deployment's receipt salt (random, made once, then cached)."""
+    db_alias = "default"
+    if db_alias not in _salt_cache:
+        row = ReceiptSalt.objects.filter(pk=1).first()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    row = ReceiptSalt.objects.create(pk=1, salt=crypto.new_salt())
+            except IntegrityError:
+                row = ReceiptSalt.objects.get(pk=1)
+        _salt_cache[db_alias] = bytes(row.salt)
+    return _salt_cache[db_alias]
+
+
+def _validate(data: ReportInput) -> tuple[Category, Unit | None, ReportContent, dict[str, str]]:
+    problems = Problems()
+    category = None
+    if data.category_id is None:
+        problems.add("category", _("Choose what kind of misconduct this is."))
+    else:
+        category = Category.objects.filter(pk=data.category_id, body=data.body, active=True).first()
+        if category is None:
+            problems.add("category", _("This category does not exist."))
+    unit = None
+    if data.unit_id is not None:
+        unit = Unit.objects.filter(pk=data.unit_id, body=data.body).first()
+        if unit is None:
+            problems.add("unit", _("This unit does not exist."))
+
+    what = clean_text(data.what)
+    if len(what) < 10:
+        problems.add("what", _("Please describe what happened in at least a sentence."))
+    check_length(problems, "what", what, MAX_TEXT)
+    short_fields = {
+        "unit_other": data.unit_other,
+        "official_name": data.official_name,
+        "official_position": data.official_position,
+        "district": data.district,
+        "when_detail": data.when_detail,
+        "place": data.place,
+        "reporter_name": data.reporter_name,
+        "reporter_contact": data.reporter_contact,
+    }
+    cleaned = {name: clean_text(value) for name, value in short_fields.items()}
+    for name, value in cleaned.items():
+        check_length(problems, name, value, MAX_SHORT)
+    check_date(problems, data.occurred_on)
+    if data.is_named:
+        if not cleaned["reporter_name"]:
+            problems.add("reporter_name", _("A named report needs your name."))
+        if not cleaned["reporter_contact"]:
+            problems.add("reporter_contact", _("A named report needs a phone number or e-mail address."))
+        else:
+            check_contact(problems, cleaned["reporter_contact"])
+    if len(data.evidence) > settings.EVIDENCE_MAX_FILES:
+        problems.add(
+            "evidence",
+            _("You can attach at most %(count)d files.") % {"count": settings.EVIDENCE_MAX_FILES},
+        )
+    answers = clean_answers(problems, category, data.answers) if category else {}
+    problems.raise_if_any()
+    assert category is not None
+    content = ReportContent(
+        what=what,
+        place=cleaned["place"],
+        when_detail=cleaned["when_detail"],
+        official_name=cleaned["official_name"],
+        official_position=cleaned["official_position"],
+        unit_other=cleaned["unit_other"],
+        answers=answers,
+        reporter_name=cleaned["reporter_name"] if data.is_named else "",
+        reporter_contact=cleaned["reporter_contact"] if data.is_named else "",
+    )
+    return category, unit, content, cleaned
+
+
+def sanitise_evidence(files: Sequence[EvidenceFile], *, field_name: str = "evidence") -> list[evidence.SanitisedFile]:
+    problems = Problems()
+    clean: list[evidence.SanitisedFile] = []
+    limit = settings.EVIDENCE_MAX_FILE_MB * 1024 * 1024
+    for index, item in enumerate(files, start=1):
+        try:
+            clean.append(evidence.sanitise(item.data, max_bytes=limit))
+        except evidence.RejectedFile as exc:
+            problems.add(field_name, _("File %(n)d: %(reason)s") % {"n": index, "reason": exc.message})
+    problems.raise_if_any()
+    return clean
+
+
+@dataclass
+class _StoredFile:
+    name: str
+    sanitised: evidence.SanitisedFile
+
+
+def _write_files(data_key: bytes, files: list[evidence.SanitisedFile]) -> list[_StoredFile]:
+    storage = storages["evidence"]
+    stored: list[_StoredFile] = []
+    try:
+        for item in files:
+            name = f"{uuid.uuid4().hex}.bin"
+            blob = b"".join(crypto.encrypt_stream(data_key, io.BytesIO(item.content)))
+            stored.append(_StoredFile(storage.save(name, ContentFile(blob)), item))
+    except BaseException:
+        _discard_files(stored)
+        raise
+    return stored
+
+
+def _discard_files(stored: list[_StoredFile]) -> None:
+    storage = storages["evidence"]
+    for item in stored:
+        storage.delete(item.name)
+
+
+def _evidence_rows(report: Report, stored: list[_StoredFile], *, added_by: str, message: Message | None) -> None:
+    now = timezone.now()
+    Evidence.objects.bulk_create(
+        Evidence(
+            report=report,
+            message=message,
+            added_by=added_by,
+            storage_name=item.name,
+            kind=item.sanitised.kind,
+            media_type=item.sanitised.media_type,
+            extension=item.sanitised.extension,
+            size=len(item.sanitised.content),
+            created_at=now,
+        )
+        for item in stored
+    )
+
+
+def report_submit(*, data: ReportInput) -> SubmittedReport:
+    """Validate, sanitise, encrypt and store a report; return it with its receipt.
+
+    Raises ``SubmissionInvalid`` (with per-field messages) and writes nothing
+    when any part of the input is unacceptable.
+    """
+    category, unit, content, cleaned = _validate(data)
+    files = sanitise_evidence(data.evidence)
+
+    data_key = crypto.random_key()
+    sealed_key = crypto.seal(bytes(data.body.public_key), data_key)
+    encrypted_content = crypto.encrypt(data_key, content.to_bytes(), label="report")
+    salt = receipt_salt()
+    params = receipt_kdf_params()
+    stored = _write_files(data_key, files)
+    try:
+        for _attempt in range(3):
+            code = receipts.generate(settings.RECEIPT_DIGITS)
+            secrets_ = receipts.derive(code, salt=salt, params=params)
+            try:
+                with transaction.atomic():
+                    now = timezone.now()
+                    case = case_open(body=data.body, at=now)
+                    report = Report.objects.create(
+                        body=data.body,
+                        case=case,
+                        channel=data.channel,
+                        category=category,
+                        unit=unit,
+                        district=cleaned["district"] or (unit.district if unit else ""),
+                        occurred_on=data.occurred_on,
+                        is_named=data.is_named,
+                        language=data.language if data.language in ("zh-hans", "en") else "zh-hans",
+                        received_at=now,
+                        receipt_lookup=secrets_.lookup,
+                        sealed_key=sealed_key,
+                        reporter_wrapped_key=crypto.encrypt(secrets_.reporter_key, data_key, label="reporter"),
+                        content=encrypted_content,
+                    )
+                    _evidence_rows(report, stored, added_by=Author.REPORTER, message=None)
+                    transaction.on_commit(lambda: _after_submit(report.pk))
+                return SubmittedReport(report=report, receipt=code)
+            except IntegrityError:
+                # A receipt collision (astronomically unlikely): draw another code.
+                if Report.objects.filter(receipt_lookup=secrets_.lookup).exists():
+                    continue
+                raise
+        raise RuntimeError("could not issue a unique receipt")
+    except BaseException:
+        _discard_files(stored)
+        raise
+
+
+def _after_submit(report_id: int) -> None:
+    from tipoff.reports.tasks import notify_new_report
+
+    notify_new_report.enqueue(report_id)
+
+
+# --- the reporter's side, after signing in with the receipt ---------------------
+
+
+@dataclass(frozen=True)
+class ReporterAccess:
+    report: Report
+    data_key: bytes
+
+
+def reporter_open(*, code: str) -> ReporterAccess | None:
+    """The report a receipt belongs to and its data key, or None."""
+    normalised = receipts.normalise(code)
+    if not receipts.is_well_formed(normalised, settings.RECEIPT_DIGITS):
+        return None
+    secrets_ = receipts.derive(normalised, salt=receipt_salt(), params=receipt_kdf_params())
+    report = Report.objects.filter(receipt_lookup=secrets_.lookup).select_related("case", "body").first()
+    if report is None:
+        return None
+    data_key = crypto.decrypt(secrets_.reporter_key, bytes(report.reporter_wrapped_key), label="reporter")
+    return ReporterAccess(report=report, data_key=data_key)
+
+
+def message_post(
+    *, report: Report, data_key: bytes, text: str, author: str, staff=None, files: Sequence[EvidenceFile] = ()
+) -> Message:
+    """Add a message (and optional evidence) to a report's thread."""
+    problems = Problems()
+    cleaned = clean_text(text)
+    if not cleaned and not files:
+        problems.add("text", _("Write a message or attach a file."))
+    check_length(problems, "text", cleaned, MAX_TEXT)
+    existing = report.evidence.count()
+    if existing + len(files) > settings.EVIDENCE_MAX_FILES * 2:
+        problems.add("evidence", _("This report already has as many files as it can take."))
+    problems.raise_if_any()
+    sanitised = sanitise_evidence(files)
+    stored = _write_files(data_key, sanitised)
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                report=report,
+                author=author,
+                staff=staff,
+                created_at=timezone.now(),
+                body=crypto.encrypt(data_key, cleaned.encode(), label=f"message:{report.pk}"),
+            )
+            _evidence_rows(report, stored, added_by=author, message=message)
+    except BaseException:
+        _discard_files(stored)
+        raise
+    if author == Author.REPORTER:
+        transaction.on_commit(lambda: _after_reporter_message(report.pk))
+    return message
+
+
+def _after_reporter_message(report_id: int) -> None:
+    from tipoff.reports.tasks import notify_reporter_message
+
+    notify_reporter_message.enqueue(report_id)

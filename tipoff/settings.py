@@ -1,0 +1,255 @@
+"""The one settings module. Every value comes from an environment variable.
+
+Development defaults are safe and need nothing installed: SQLite and local files
+under ``var/``. ``TIPOFF_ENV=production`` turns on the production checks: it refuses
+to start with the development secret key, and turns on secure cookies and HSTS.
+All variables are documented in ``.env.example``.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from tipoff.lib.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("TIPOFF_VAR_DIR", str(BASE_DIR / "var")))
+
+# Under pytest the defaults switch to test mode (cheaper staff key derivation,
+# a private media folder, an in-memory cache); real values still win.
+_UNDER_PYTEST = "pytest" in sys.modules
+TIPOFF_ENV = env_str("TIPOFF_ENV", "test" if _UNDER_PYTEST else "development")
+TESTING = TIPOFF_ENV == "test"
+PRODUCTION = TIPOFF_ENV == "production"
+if TIPOFF_ENV not in {"development", "production", "test"}:
+    raise ImproperlyConfigured("TIPOFF_ENV must be development, production or test")
+
+_DEV_SECRET = "dev-only-insecure-secret-key-change-me-in-production"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET)
+if PRODUCTION and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40):
+    raise ImproperlyConfigured(
+        "Refusing to start in production with the default or a short SECRET_KEY: "
+        "set SECRET_KEY to at least 40 random characters."
+    )
+DEBUG = env_bool("DEBUG", default=not PRODUCTION and TIPOFF_ENV != "test")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production.")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks_db",
+    "tipoff.people",
+    "tipoff.audit",
+    "tipoff.reports",
+    "tipoff.cases",
+    "tipoff.channels",
+    "tipoff.transparency",
+    "tipoff.attendance",
+]
+
+MIDDLEWARE = [
+    "tipoff.middleware.SecurityHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tipoff.urls"
+WSGI_APPLICATION = "tipoff.wsgi.application"
+AUTH_USER_MODEL = "people.User"
+LOGIN_URL = "people:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "tipoff" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL")
+if not DATABASE_URL:
+    # The embedded default: one SQLite file under var/, made on first use.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASE_URL = f"sqlite:///{VAR_DIR / 'tipoff.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers and one writer work at once; IMMEDIATE takes the write
+        # lock at BEGIN so concurrent submissions queue instead of failing.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+if env_str("TIPOFF_TEST_DB_NAME"):
+    # Lets several test runs share one PostgreSQL server without colliding.
+    DATABASES["default"]["TEST"] = {"NAME": env_str("TIPOFF_TEST_DB_NAME")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache (rate limits) ----------------------------------------------------
+REDIS_URL = env_str("REDIS_URL")
+if TESTING and not REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tipoff_cache",
+        }
+    }
+
+# --- Files ------------------------------------------------------------------
+MEDIA_ROOT = Path(
+    env_str("MEDIA_ROOT", tempfile.mkdtemp(prefix="tipoff-test-media-") if TESTING else str(VAR_DIR / "media"))
+)
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    # Evidence is encrypted before it reaches this backend, so any Django storage
+    # (local files, S3-compatible) can hold it.
+    "evidence": {
+        "BACKEND": env_str("EVIDENCE_STORAGE_BACKEND", "tipoff.lib.storage.ShreddingFileSystemStorage"),
+        "OPTIONS": {"location": str(MEDIA_ROOT / "evidence")} if not env_str("EVIDENCE_STORAGE_BACKEND") else {},
+    },
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(MEDIA_ROOT)}},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Uploads: limits are per file and per report; Django streams big files to disk.
+EVIDENCE_MAX_FILE_MB = env_int("EVIDENCE_MAX_FILE_MB", 25, minimum=1)
+EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 10, minimum=0)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+FILE_UPLOAD_TEMP_DIR = None
+FILE_UPLOAD_PERMISSIONS = 0o600
+
+# --- Internationalisation -----------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "tipoff" / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
+LANGUAGE_COOKIE_NAME = "tipoff_lang"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Security -----------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("STAFF_SESSION_IDLE_MINUTES", 30, minimum=5) * 60
+SESSION_SAVE_EVERY_REQUEST = True  # idle timeout, not absolute
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+TLS = env_bool("TLS", default=PRODUCTION)
+SESSION_COOKIE_SECURE = TLS
+CSRF_COOKIE_SECURE = TLS
+LANGUAGE_COOKIE_SECURE = TLS
+SECURE_HSTS_SECONDS = 31536000 if TLS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = TLS
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+if env_bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Cost of the Argon2id derivations (libsodium). Receipts: one derivation per
+# submission and per follow-up sign-in; staff keys: one per staff sign-in.
+RECEIPT_DIGITS = env_int("RECEIPT_DIGITS", 20, minimum=16)
+RECEIPT_KDF_OPS = env_int("RECEIPT_KDF_OPS", 2, minimum=1)
+RECEIPT_KDF_MEM_KIB = env_int("RECEIPT_KDF_MEM_KIB", 8192, minimum=8)
+STAFF_KDF_OPS = env_int("STAFF_KDF_OPS", 2, minimum=1)
+STAFF_KDF_MEM_KIB = env_int("STAFF_KDF_MEM_KIB", 8192 if TESTING else 65536, minimum=8)
+
+# Rate limits (attempts per window). Clients are told apart by a keyed hash of
+# their address that rotates daily and lives only in the cache.
+RECEIPT_ATTEMPTS_PER_CLIENT = env_int("RECEIPT_ATTEMPTS_PER_CLIENT", 10, minimum=1)
+RECEIPT_ATTEMPTS_PER_RECEIPT = env_int("RECEIPT_ATTEMPTS_PER_RECEIPT", 20, minimum=1)
+RECEIPT_ATTEMPT_WINDOW_SECONDS = env_int("RECEIPT_ATTEMPT_WINDOW_SECONDS", 900, minimum=1)
+SUBMISSIONS_PER_CLIENT_PER_HOUR = env_int("SUBMISSIONS_PER_CLIENT_PER_HOUR", 20, minimum=1)
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", default=True)
+
+# --- Background tasks -----------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# --- E-mail -----------------------------------------------------------------------
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tipoff@localhost")
+
+# --- Logging: never a reporter's address or user agent ------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
+    "loggers": {
+        # django.server (runserver) logs each request line with the client
+        # address; we keep it quiet. Gunicorn runs with its access log off.
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
+    },
+}

@@ -1,0 +1,1 @@
+"""Public statistics, notices of typical cases and the directory of inspection teams."""
