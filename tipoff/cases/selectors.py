@@ -28,6 +28,9 @@ class ReporterStatus:
     code: str
     label: str
     explanation: str
+    # Further plain-language lines for the reporter (e.g. an outcome or the
+    # reason a report was not accepted), in the reporter's language.
+    details: tuple[str, ...] = ()
 
 
 def case_status_for_reporter(case: Case) -> ReporterStatus:
