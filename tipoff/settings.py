@@ -37,6 +37,7 @@ if PRODUCTION and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40):
         "Refusing to start in production with the default or a short SECRET_KEY: "
         "set SECRET_KEY to at least 40 random characters."
     )
+CHANNELS_KEY = env_str("CHANNELS_KEY", "" if PRODUCTION else "dev-channels:" + SECRET_KEY)
 DEBUG = env_bool("DEBUG", default=not PRODUCTION and TIPOFF_ENV != "test")
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
@@ -197,6 +198,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+if TESTING:
+    PASSWORD_HASHERS.insert(0, "tipoff.people.hashers.LightArgon2PasswordHasher")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
