@@ -138,6 +138,7 @@ MEDIA_ROOT = Path(
 )
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "tipoff" / "static"]  # site-wide CSS, JS, icons
 STORAGES = {
     # Evidence is encrypted before it reaches this backend, so any Django storage
     # (local files, S3-compatible) can hold it.
@@ -180,6 +181,7 @@ SESSION_COOKIE_AGE = env_int("STAFF_SESSION_IDLE_MINUTES", 30, minimum=5) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout, not absolute
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "tipoff.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"

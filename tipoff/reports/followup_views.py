@@ -1,0 +1,214 @@
+"""The reporter's follow-up: sign in with the receipt, read the status and thread, reply.
+
+Signing in turns the receipt into the report's data key once; the key then
+lives in a sealed session (half in the session store, half in a cookie), never
+the receipt itself. Every page here is ``no-store``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tipoff.cases.selectors import case_status_for_reporter
+from tipoff.lib import crypto, ratelimit, receipts, sealed_session
+from tipoff.reports.forms import (
+    ReceiptForm,
+    ReplyForm,
+    attach_errors,
+    question_label,
+    uploaded_evidence,
+)
+from tipoff.reports.models import Author, Report
+from tipoff.reports.selectors import (
+    evidence_chunks,
+    report_content,
+    report_initial_evidence,
+    report_thread,
+)
+from tipoff.reports.services import ReporterAccess, SubmissionInvalid, message_post, reporter_open
+from tipoff.reports.views import evidence_limits, no_store, rate_limited, upload_view
+
+SESSION_REPORT = "followup_report"
+SEALED_NAME = "report"
+
+
+def _receipt_bucket(normalised: str) -> str:
+    """A short keyed hash of a receipt for its rate-limit counter.
+
+    Short on purpose: the counter lives in the cache, and four bytes tell
+    someone holding it and the server secret almost nothing about the code.
+    """
+    return hashlib.blake2b(
+        normalised.encode(),
+        key=settings.SECRET_KEY.encode()[:64],
+        person=b"tipoff-rl-rcpt",
+        digest_size=4,
+    ).hexdigest()
+
+
+def _signed_in(request: HttpRequest) -> ReporterAccess | None:
+    report_id = request.session.get(SESSION_REPORT)
+    data_key = sealed_session.get(request, SEALED_NAME)
+    if not report_id or data_key is None:
+        return None
+    report = (
+        Report.objects.filter(pk=report_id)
+        .select_related("case", "category", "body", "unit")
+        .first()
+    )
+    if report is None:
+        return None
+    return ReporterAccess(report=report, data_key=data_key)
+
+
+def _session_ended(request: HttpRequest) -> HttpResponse:
+    messages.info(
+        request, _("Your follow-up session has ended. Please enter your receipt code again.")
+    )
+    return no_store(redirect("reports:followup"))
+
+
+@require_http_methods(["GET", "POST"])
+def followup(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return no_store(render(request, "reports/followup_login.html", {"form": ReceiptForm()}))
+    form = ReceiptForm(request.POST)
+    if not form.is_valid():
+        return no_store(render(request, "reports/followup_login.html", {"form": form}, status=400))
+    code = receipts.normalise(form.cleaned_data["code"])
+    if not receipts.is_well_formed(code, settings.RECEIPT_DIGITS):
+        # Costs nothing to check and cannot match any report, so it is not counted.
+        form.add_error(
+            "code",
+            _("A receipt code has %(digits)d digits; you entered %(count)d.")
+            % {"digits": settings.RECEIPT_DIGITS, "count": len(code)},
+        )
+        return no_store(render(request, "reports/followup_login.html", {"form": form}, status=400))
+    window = settings.RECEIPT_ATTEMPT_WINDOW_SECONDS
+    too_many = _(
+        "Too many attempts. For your protection, please wait %(minutes)d minutes and try again."
+    ) % {"minutes": max(1, window // 60)}
+    fingerprint = ratelimit.client_fingerprint(request)
+    if not ratelimit.hit(
+        "receipt-client", fingerprint, limit=settings.RECEIPT_ATTEMPTS_PER_CLIENT, window=window
+    ):
+        return rate_limited(request, too_many, retry_after=window)
+    if not ratelimit.hit(
+        "receipt", _receipt_bucket(code), limit=settings.RECEIPT_ATTEMPTS_PER_RECEIPT, window=window
+    ):
+        return rate_limited(request, too_many, retry_after=window)
+    access = reporter_open(code=code)
+    if access is None:
+        form.add_error(
+            "code", _("No report has this receipt code. Check the digits and try again.")
+        )
+        return no_store(render(request, "reports/followup_login.html", {"form": form}, status=400))
+    request.session.cycle_key()
+    request.session[SESSION_REPORT] = access.report.pk
+    response = redirect("reports:followup_report")
+    sealed_session.put(request, response, SEALED_NAME, access.data_key)
+    return no_store(response)
+
+
+@upload_view
+@require_http_methods(["GET", "POST"])
+def followup_report(request: HttpRequest) -> HttpResponse:
+    access = _signed_in(request)
+    if access is None:
+        return _session_ended(request)
+    form = ReplyForm()
+    file_errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        form = ReplyForm(request.POST)
+        if not ratelimit.hit(
+            "reply",
+            str(access.report.pk),
+            limit=settings.SUBMISSIONS_PER_CLIENT_PER_HOUR,
+            window=3600,
+        ):
+            return rate_limited(
+                request,
+                _("Too many messages in the last hour. Please try again later."),
+                retry_after=3600,
+            )
+        files, file_errors = uploaded_evidence(request)
+        if form.is_valid() and not file_errors:
+            try:
+                message_post(
+                    report=access.report,
+                    data_key=access.data_key,
+                    text=form.cleaned_data["text"],
+                    author=Author.REPORTER,
+                    files=files,
+                )
+            except SubmissionInvalid as exc:
+                attach_errors(form, {k: v for k, v in exc.errors.items() if k != "evidence"})
+                file_errors = [str(m) for m in exc.errors.get("evidence", [])]
+            else:
+                messages.success(request, _("Your message has been sent."))
+                return no_store(redirect(reverse("reports:followup_report") + "#thread"))
+        status = 400
+    try:
+        context = _report_context(access)
+    except crypto.DecryptionError:
+        return _session_ended(request)
+    context.update(form=form, file_errors=file_errors, **evidence_limits())
+    return no_store(render(request, "reports/followup_report.html", context, status=status))
+
+
+def _report_context(access: ReporterAccess) -> dict:
+    report = access.report
+    content = report_content(report=report, data_key=access.data_key)
+    labels = {q.get("key"): q for q in report.category.questions or []}
+    answers = [
+        (question_label(labels.get(key, {})) or key, value)
+        for key, value in content.answers.items()
+    ]
+    return {
+        "report": report,
+        "status": case_status_for_reporter(report.case),
+        "content": content,
+        "answers": answers,
+        "evidence": report_initial_evidence(report=report),
+        "thread": report_thread(report=report, data_key=access.data_key),
+        "author_reporter": Author.REPORTER,
+        "acknowledge_days": report.body.acknowledge_days,
+    }
+
+
+@require_GET
+def followup_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
+    access = _signed_in(request)
+    if access is None:
+        return _session_ended(request)
+    item = access.report.evidence.filter(pk=pk).first()
+    if item is None:
+        raise Http404("no such file")
+    response = StreamingHttpResponse(
+        evidence_chunks(item=item, data_key=access.data_key), content_type=item.media_type
+    )
+    response["Content-Disposition"] = f'attachment; filename="evidence-{item.pk}.{item.extension}"'
+    response["Content-Length"] = str(item.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return no_store(response)
+
+
+@require_POST
+def followup_signout(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SESSION_REPORT, None)
+    response = redirect("reports:followup")
+    sealed_session.forget(request, response, SEALED_NAME)
+    request.session.cycle_key()
+    messages.info(request, _("You have signed out. Your report stays with the commission."))
+    return no_store(response)

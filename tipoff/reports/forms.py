@@ -1,0 +1,239 @@
+"""The public site's forms: the report form, the receipt form and the reply form.
+
+Forms only parse what the browser sent into typed values and keep the
+reporter's input for re-display; the rules about what a report must contain
+live in ``report_submit`` and come back as ``SubmissionInvalid`` errors, which
+``attach_errors`` puts next to the right fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from tipoff.people.models import Body, Category, Unit
+from tipoff.reports.services import EvidenceFile, ReportInput
+from tipoff.reports.validation import MAX_SHORT, MAX_TEXT
+
+UNIT_OTHER = "other"
+ANSWER_PREFIX = "answer_"
+
+
+def question_label(item: dict[str, Any]) -> str:
+    """A question's or choice's label in the active language."""
+    english = (get_language() or "").startswith("en")
+    return str(
+        item.get("label_en") if english and item.get("label_en") else item.get("label_zh", "")
+    )
+
+
+def _question_field(question: dict[str, Any]) -> forms.Field:
+    kind = question.get("type", "text")
+    common: dict[str, Any] = {
+        "label": question_label(question),
+        "required": bool(question.get("required")),
+    }
+    if kind == "textarea":
+        return forms.CharField(
+            max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}), **common
+        )
+    if kind == "number":
+        # Kept as text so "about 3000" can be corrected rather than lost; the
+        # service says whether it is a number.
+        return forms.CharField(
+            max_length=40, widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common
+        )
+    if kind == "date":
+        return forms.CharField(
+            max_length=10, widget=forms.DateInput(attrs={"type": "date"}), **common
+        )
+    if kind == "choice":
+        choices = [("", _("Choose…"))] + [
+            (str(c.get("value", "")), question_label(c)) for c in question.get("choices", [])
+        ]
+        return forms.ChoiceField(choices=choices, **common)
+    return forms.CharField(max_length=MAX_SHORT, **common)
+
+
+class ReportForm(forms.Form):
+    """Step 2 of reporting: everything about one report in one category."""
+
+    unit = forms.ChoiceField(label=_("Unit or department"), required=False)
+    unit_other = forms.CharField(
+        label=_("Unit not in the list, or not sure"),
+        max_length=MAX_SHORT,
+        required=False,
+        help_text=_("Describe the workplace as well as you can."),
+    )
+    official_name = forms.CharField(
+        label=_("Name of the official"), max_length=MAX_SHORT, required=False
+    )
+    official_position = forms.CharField(
+        label=_("Position of the official"), max_length=MAX_SHORT, required=False
+    )
+    occurred_on = forms.DateField(
+        label=_("Date it happened"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
+    )
+    when_detail = forms.CharField(
+        label=_("More about when"),
+        max_length=MAX_SHORT,
+        required=False,
+        help_text=_("For example: every Friday evening, or around the Spring Festival."),
+    )
+    place = forms.CharField(label=_("Where it happened"), max_length=MAX_SHORT, required=False)
+    district = forms.CharField(label=_("District"), max_length=100, required=False)
+    what = forms.CharField(
+        label=_("What happened"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Who did what, when and where, who else was there, and how you know."),
+    )
+    identity = forms.ChoiceField(
+        label=_("Anonymous or named"),
+        choices=[
+            ("anonymous", _("Anonymous — I do not give my name")),
+            ("named", _("Named — I give my name and a way to contact me")),
+        ],
+        initial="anonymous",
+        widget=forms.RadioSelect,
+    )
+    reporter_name = forms.CharField(label=_("Your name"), max_length=MAX_SHORT, required=False)
+    reporter_contact = forms.CharField(
+        label=_("Your phone number or e-mail address"), max_length=MAX_SHORT, required=False
+    )
+
+    def __init__(
+        self, *args: Any, body: Body, category: Category, units: Iterable[Unit], **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        self.body = body
+        self.category = category
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ChoiceField)
+        unit_field.choices = (
+            [("", _("Choose…"))]
+            + [(str(u.pk), u.name()) for u in units]
+            + [(UNIT_OTHER, _("Other, or I do not know"))]
+        )
+        self.fields["district"].widget.attrs["list"] = "district-list"
+        for name in ("reporter_name", "reporter_contact"):
+            # Who the reporter is stays out of the browser's autofill and the on-device draft.
+            self.fields[name].widget.attrs.update({"autocomplete": "off", "data-draft-skip": ""})
+        self.question_keys: list[str] = []
+        for question in category.questions or []:
+            key = str(question.get("key", ""))
+            if key:
+                self.fields[ANSWER_PREFIX + key] = _question_field(question)
+                self.question_keys.append(key)
+
+    def answer_fields(self) -> list[forms.BoundField]:
+        return [self[ANSWER_PREFIX + key] for key in self.question_keys]
+
+    def to_input(self, *, files: list[EvidenceFile]) -> ReportInput:
+        data = self.cleaned_data
+        unit = data.get("unit") or ""
+        occurred_on: dt.date | None = data.get("occurred_on")
+        return ReportInput(
+            body=self.body,
+            channel="web",
+            category_id=self.category.pk,
+            what=data["what"],
+            unit_id=int(unit) if unit and unit != UNIT_OTHER else None,
+            unit_other=data.get("unit_other", ""),
+            official_name=data.get("official_name", ""),
+            official_position=data.get("official_position", ""),
+            district=data.get("district", ""),
+            occurred_on=occurred_on,
+            when_detail=data.get("when_detail", ""),
+            place=data.get("place", ""),
+            answers={key: data.get(ANSWER_PREFIX + key) or "" for key in self.question_keys},
+            is_named=data.get("identity") == "named",
+            reporter_name=data.get("reporter_name", ""),
+            reporter_contact=data.get("reporter_contact", ""),
+            language="en" if (get_language() or "").startswith("en") else "zh-hans",
+            evidence=files,
+        )
+
+
+class ReceiptForm(forms.Form):
+    code = forms.CharField(
+        label=_("Receipt code"),
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+            }
+        ),
+        help_text=_("The digits you were given when you sent your report. Spaces do not matter."),
+    )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your message"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+def attach_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
+    """Put the service's field errors next to the matching form fields."""
+    for key, messages in errors.items():
+        field: str | None = key
+        if key.startswith("answers."):
+            field = ANSWER_PREFIX + key.removeprefix("answers.")
+        elif key == "text" and "text" not in form.fields:
+            field = None
+        if key in ("evidence", "category"):
+            field = None  # shown by the template in their own places
+        for message in messages:
+            form.add_error(field if field in form.fields else None, str(message))
+
+
+# --- uploads ---------------------------------------------------------------------
+
+
+def max_request_bytes() -> int:
+    """The largest request body an upload view reads: every file at its limit, plus the text."""
+    per_file = settings.EVIDENCE_MAX_FILE_MB * 1024 * 1024
+    return (
+        settings.EVIDENCE_MAX_FILES * per_file + settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1024 * 1024
+    )
+
+
+def uploaded_evidence(request: HttpRequest) -> tuple[list[EvidenceFile], list[str]]:
+    """The uploaded evidence files' bytes, and a message for each file over the size limit.
+
+    Oversized files are refused here, before they are read into memory; the
+    request as a whole is bounded by ``max_request_bytes`` before it is parsed.
+    """
+    limit = settings.EVIDENCE_MAX_FILE_MB * 1024 * 1024
+    files: list[EvidenceFile] = []
+    problems: list[str] = []
+    for index, upload in enumerate(request.FILES.getlist("evidence"), start=1):
+        if upload.size and upload.size > limit:
+            problems.append(
+                str(
+                    _("File %(n)d is larger than %(mb)d MB.")
+                    % {"n": index, "mb": settings.EVIDENCE_MAX_FILE_MB}
+                )
+            )
+        else:
+            files.append(EvidenceFile(data=upload.read()))
+        upload.close()
+    return files, problems

@@ -1,0 +1,160 @@
+/* Drafts on the device: the report form keeps what the reporter types in
+ * localStorage, so a lost connection or a closed tab loses nothing.
+ *
+ * Files are never kept, nor are the reporter's own name and contact
+ * (fields marked data-draft-skip). A page marked data-clear-draft (the
+ * receipt) forgets every draft. Without JavaScript the form works the same,
+ * only without drafts.
+ */
+(function () {
+  "use strict";
+  var t = window.gettext || function (text) { return text; };
+  var fmt = window.interpolate || function (text, args) {
+    var i = 0;
+    return text.replace(/%s/g, function () { return String(args[i++]); });
+  };
+  var PREFIX = "tipoff-draft:";
+  var SKIPPED_TYPES = ["file", "hidden", "submit", "button", "reset", "password", "image"];
+
+  var storage = null;
+  try {
+    storage = window.localStorage;
+    storage.setItem(PREFIX + "probe", "1");
+    storage.removeItem(PREFIX + "probe");
+  } catch (e) {
+    storage = null; /* private mode or storage switched off: no drafts */
+  }
+  if (!storage) {
+    return;
+  }
+
+  if (document.querySelector("[data-clear-draft]")) {
+    var stale = [];
+    for (var i = 0; i < storage.length; i++) {
+      var name = storage.key(i);
+      if (name && name.indexOf(PREFIX) === 0) {
+        stale.push(name);
+      }
+    }
+    stale.forEach(function (name) { storage.removeItem(name); });
+    return;
+  }
+
+  var form = document.querySelector("form[data-draft]");
+  if (!form) {
+    return;
+  }
+  var key = PREFIX + form.getAttribute("data-draft");
+  var bar = form.querySelector("[data-draft-bar]");
+  var status = form.querySelector("[data-draft-status]");
+  var discard = form.querySelector("[data-draft-discard]");
+
+  function fields() {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.name !== "csrfmiddlewaretoken" && !el.hasAttribute("data-draft-skip") &&
+        SKIPPED_TYPES.indexOf(el.type) < 0;
+    });
+  }
+
+  function isChanged(el) {
+    if (el.type === "radio" || el.type === "checkbox") {
+      return el.checked !== el.defaultChecked;
+    }
+    if (el.tagName === "SELECT") {
+      return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    return el.value !== el.defaultValue;
+  }
+
+  function collect() {
+    var data = {};
+    fields().forEach(function (el) {
+      if (el.type === "radio" || el.type === "checkbox") {
+        if (el.checked) {
+          data[el.name] = el.value;
+        }
+      } else if (el.value) {
+        data[el.name] = el.value;
+      }
+    });
+    return data;
+  }
+
+  function apply(data) {
+    fields().forEach(function (el) {
+      if (!Object.prototype.hasOwnProperty.call(data, el.name)) {
+        return;
+      }
+      if (el.type === "radio" || el.type === "checkbox") {
+        el.checked = el.value === data[el.name];
+      } else {
+        el.value = data[el.name];
+      }
+    });
+  }
+
+  function show(text) {
+    status.textContent = text;
+    bar.hidden = false;
+  }
+
+  var timer = null;
+  var touched = false;
+  function save() {
+    timer = null;
+    if (!touched && !fields().some(isChanged)) {
+      return;
+    }
+    touched = true;
+    try {
+      storage.setItem(key, JSON.stringify({ saved: Date.now(), fields: collect() }));
+      show(t("Draft saved on this device."));
+    } catch (e) {
+      show(t("The draft could not be saved on this device."));
+    }
+  }
+  function later() {
+    if (timer) {
+      window.clearTimeout(timer);
+    }
+    timer = window.setTimeout(save, 300);
+  }
+
+  if (form.hasAttribute("data-draft-restore")) {
+    var raw = storage.getItem(key);
+    if (raw) {
+      try {
+        var draft = JSON.parse(raw);
+        apply(draft.fields || {});
+        touched = true;
+        var when = new Date(draft.saved).toLocaleString(document.documentElement.lang || undefined);
+        show(fmt(t("Your draft from %s has been restored. Files have to be attached again."), [when]));
+      } catch (e) {
+        storage.removeItem(key);
+      }
+    }
+  }
+
+  form.addEventListener("input", later);
+  form.addEventListener("change", later);
+  window.addEventListener("pagehide", function () {
+    if (timer) {
+      window.clearTimeout(timer);
+      save();
+    }
+  });
+  discard.addEventListener("click", function () {
+    storage.removeItem(key);
+    touched = false;
+    fields().forEach(function (el) {
+      if (el.type === "radio" || el.type === "checkbox") {
+        el.checked = el.defaultChecked;
+      } else if (el.tagName === "SELECT") {
+        el.selectedIndex = 0;
+      } else {
+        el.value = "";
+      }
+    });
+    show(t("Draft discarded."));
+  });
+})();

@@ -1,0 +1,200 @@
+"""The public site: home page, team directory, the report form and its receipt.
+
+The reporter's follow-up pages are in ``followup_views``. Views parse input,
+call one service and render; nothing a reporter sends is logged, and the
+receipt exists only in the one response that shows it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tipoff.lib import ratelimit
+from tipoff.lib.evidence import ACCEPT_ATTRIBUTE
+from tipoff.people.models import Body, Category
+from tipoff.people.selectors import body_default, categories_active, teams_directory, units_of
+from tipoff.reports.forms import ReportForm, attach_errors, max_request_bytes, uploaded_evidence
+from tipoff.reports.services import SubmissionInvalid, report_submit
+from tipoff.views import request_too_large
+
+SUBMITTED_TOKEN_SECONDS = 24 * 3600
+R = TypeVar("R", bound=HttpResponseBase)
+
+
+def no_store(response: R) -> R:
+    """Keep a page out of every cache, the browser's back-forward cache included."""
+    response["Cache-Control"] = "no-store, max-age=0"
+    response["Pragma"] = "no-cache"
+    return response
+
+
+def upload_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Refuse an oversized POST before Django reads it, then check CSRF as usual.
+
+    The CSRF middleware would parse the body (files and all) before the view
+    runs; exempting the view from the middleware and protecting it here lets
+    the size check come first.
+    """
+    protected = csrf_protect(view)
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > max_request_bytes():
+                return request_too_large(request)
+        return protected(request, *args, **kwargs)
+
+    return wrapper
+
+
+def rate_limited(request: HttpRequest, text: str, retry_after: int) -> HttpResponse:
+    response = render(request, "reports/limited.html", {"text": text}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return no_store(response)
+
+
+def _body(request: HttpRequest) -> Body:
+    body = body_default()
+    if body is None:
+        raise Http404("no body configured")
+    return body
+
+
+def evidence_limits() -> dict[str, Any]:
+    return {
+        "accept": ACCEPT_ATTRIBUTE,
+        "max_files": settings.EVIDENCE_MAX_FILES,
+        "max_file_mb": settings.EVIDENCE_MAX_FILE_MB,
+    }
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    body = body_default()
+    if body is None:
+        return render(request, "reports/not_ready.html", status=503)
+    return render(request, "reports/home.html", {"body": body})
+
+
+@require_GET
+def teams(request: HttpRequest) -> HttpResponse:
+    body = _body(request)
+    return render(request, "reports/teams.html", {"body": body, "teams": teams_directory(body)})
+
+
+@require_GET
+def categories(request: HttpRequest) -> HttpResponse:
+    body = _body(request)
+    return render(
+        request, "reports/categories.html", {"body": body, "categories": categories_active(body)}
+    )
+
+
+def _token_key(token: str) -> str:
+    return "submitted:" + hashlib.sha256(token.encode()).hexdigest()
+
+
+@upload_view
+@require_http_methods(["GET", "POST"])
+def report_form(request: HttpRequest, code: str) -> HttpResponse:
+    body = _body(request)
+    category = categories_active(body).filter(code=code).first()
+    if category is None:
+        raise Http404("no such category")
+    units = list(units_of(body))
+    if request.method != "POST":
+        form = ReportForm(body=body, category=category, units=units)
+        return _render_form(
+            request, body, category, form, token=secrets.token_urlsafe(16), restore=True
+        )
+
+    if not ratelimit.hit(
+        "submit",
+        ratelimit.client_fingerprint(request),
+        limit=settings.SUBMISSIONS_PER_CLIENT_PER_HOUR,
+        window=3600,
+    ):
+        return rate_limited(
+            request,
+            _(
+                "Too many reports have been sent from this connection in the last hour. "
+                "Please try again later."
+            ),
+            retry_after=3600,
+        )
+    form = ReportForm(request.POST, body=body, category=category, units=units)
+    token = str(request.POST.get("submission", ""))[:64] or secrets.token_urlsafe(16)
+    files, file_problems = uploaded_evidence(request)
+    if not form.is_valid() or file_problems:
+        return _render_form(
+            request, body, category, form, token=token, file_errors=file_problems, status=400
+        )
+    # One form, one report: a reload or a second tap resends the same token.
+    if not cache.add(_token_key(token), 1, timeout=SUBMITTED_TOKEN_SECONDS):
+        return no_store(
+            render(request, "reports/already_sent.html", {"category": category}, status=409)
+        )
+    try:
+        submitted = report_submit(data=form.to_input(files=files))
+    except SubmissionInvalid as exc:
+        cache.delete(_token_key(token))
+        attach_errors(form, exc.errors)
+        file_errors = [str(m) for m in exc.errors.get("evidence", [])]
+        file_errors += [str(m) for m in exc.errors.get("category", [])]
+        return _render_form(
+            request, body, category, form, token=token, file_errors=file_errors, status=400
+        )
+    except BaseException:
+        cache.delete(_token_key(token))
+        raise
+    # The report is committed: this response is the only place the receipt ever appears.
+    context = {
+        "body": body,
+        "category": category,
+        "receipt": submitted.receipt_display,
+        "digits": len(submitted.receipt),
+    }
+    return no_store(render(request, "reports/receipt.html", context))
+
+
+def _render_form(
+    request: HttpRequest,
+    body: Body,
+    category: Category,
+    form: ReportForm,
+    *,
+    token: str,
+    restore: bool = False,
+    file_errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    districts = sorted({u.district for u in units_of(body) if u.district})
+    context = {
+        "body": body,
+        "category": category,
+        "form": form,
+        "token": token,
+        "restore": restore,
+        "file_errors": file_errors or [],
+        "districts": districts,
+        **evidence_limits(),
+    }
+    return no_store(render(request, "reports/form.html", context, status=status))
