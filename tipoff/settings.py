@@ -14,7 +14,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from tipoff.lib.env import env_bool, env_int, env_list, env_str
 
@@ -103,7 +102,9 @@ if not DATABASE_URL:
     # The embedded default: one SQLite file under var/, made on first use.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASE_URL = f"sqlite:///{VAR_DIR / 'tipoff.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -123,7 +124,9 @@ REDIS_URL = env_str("REDIS_URL")
 if TESTING and not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 elif REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {
         "default": {
@@ -134,7 +137,10 @@ else:
 
 # --- Files ------------------------------------------------------------------
 MEDIA_ROOT = Path(
-    env_str("MEDIA_ROOT", tempfile.mkdtemp(prefix="tipoff-test-media-") if TESTING else str(VAR_DIR / "media"))
+    env_str(
+        "MEDIA_ROOT",
+        tempfile.mkdtemp(prefix="tipoff-test-media-") if TESTING else str(VAR_DIR / "media"),
+    )
 )
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -143,10 +149,17 @@ STORAGES = {
     # Evidence is encrypted before it reaches this backend, so any Django storage
     # (local files, S3-compatible) can hold it.
     "evidence": {
-        "BACKEND": env_str("EVIDENCE_STORAGE_BACKEND", "tipoff.lib.storage.ShreddingFileSystemStorage"),
-        "OPTIONS": {"location": str(MEDIA_ROOT / "evidence")} if not env_str("EVIDENCE_STORAGE_BACKEND") else {},
+        "BACKEND": env_str(
+            "EVIDENCE_STORAGE_BACKEND", "tipoff.lib.storage.ShreddingFileSystemStorage"
+        ),
+        "OPTIONS": {"location": str(MEDIA_ROOT / "evidence")}
+        if not env_str("EVIDENCE_STORAGE_BACKEND")
+        else {},
     },
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(MEDIA_ROOT)}},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT)},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -204,7 +217,10 @@ if TESTING:
     PASSWORD_HASHERS.insert(0, "tipoff.people.hashers.LightArgon2PasswordHasher")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -236,7 +252,9 @@ TASKS = {
 # --- E-mail -----------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -251,7 +269,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_str("LOG_LEVEL", "WARNING" if TESTING else "INFO"),
+    },
     "loggers": {
         # django.server (runserver) logs each request line with the client
         # address; we keep it quiet. Gunicorn runs with its access log off.

@@ -1,4 +1,7 @@
+"""Messaging channels: one sub-package per channel, all ending in report_submit()."""
+
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +9,20 @@ class ChannelsConfig(AppConfig):
     name = "tipoff.channels"
     label = "channels"
     verbose_name = _("Channels")
+
+    def ready(self) -> None:
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
+
+        from tipoff.channels.keys import problems
+
+        if settings.PRODUCTION and problems():
+            # Refuse to start rather than encrypt channel secrets under a guessable key.
+            raise ImproperlyConfigured(" ".join(problems()))
+        checks.register(_check_channels_key, checks.Tags.security)
+
+
+def _check_channels_key(app_configs, **kwargs):
+    from tipoff.channels.keys import problems
+
+    return [checks.Error(message, id="channels.E001") for message in problems()]

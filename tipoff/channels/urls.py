@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+"""Channel webhooks, one URL per channel account."""
+
+from django.urls import path
+
+from tipoff.channels import views
 
 app_name = "channels"
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:kind>/<str:account>/", views.webhook, name="webhook"),
+]

@@ -1,0 +1,75 @@
+"""Fixtures for the channel tests: accounts, the Null channel client, immediate tasks,
+a JPEG to send as evidence, and helpers that read receipts out of replies."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from tipoff.channels.clients import NullClient
+
+RECEIPT = re.compile(r"\b(\d{4}(?: \d{4}){3,})\b")
+
+
+@pytest.fixture(autouse=True)
+def _channels_env(settings: Any) -> Iterator[None]:
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+    settings.CHANNELS_TRANSPORT = "null"
+    NullClient.reset()
+    yield
+    NullClient.reset()
+
+
+@pytest.fixture
+def null_client() -> type[NullClient]:
+    return NullClient
+
+
+@pytest.fixture
+def jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def receipt_in(text: str) -> str:
+    match = RECEIPT.search(text)
+    assert match, f"no receipt in: {text!r}"
+    return match.group(1).replace(" ", "")
+
+
+@pytest.fixture
+def inspector_says(body: Any) -> Any:
+    """``inspector_says(report, text)`` posts a message as the inspectors would."""
+    from tipoff.reports.models import Author
+    from tipoff.reports.selectors import report_data_key
+    from tipoff.reports.services import message_post
+
+    def _say(report: Any, text: str) -> None:
+        key = report_data_key(report=report, body_private_key=body.private_key)
+        message_post(report=report, data_key=key, text=text, author=Author.STAFF)
+
+    return _say
+
+
+@pytest.fixture
+def thread_of(body: Any) -> Any:
+    from tipoff.reports.selectors import report_data_key, report_thread
+
+    def _thread(report: Any) -> list[tuple[str, str]]:
+        key = report_data_key(report=report, body_private_key=body.private_key)
+        return [
+            (item.message.author, item.text) for item in report_thread(report=report, data_key=key)
+        ]
+
+    return _thread

@@ -1,0 +1,1 @@
+"""The one conversation engine every channel uses (pure logic; see engine.py)."""

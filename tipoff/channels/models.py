@@ -1,0 +1,133 @@
+"""Channel accounts, conversations in progress, and the bookkeeping around them.
+
+Everything a reporter sent before submitting (the draft, media, their channel
+identifier) is encrypted under the channels key (see ``keys``); rows are found
+by keyed hashes. Rows live only as long as a conversation or its follow-up
+needs them and are purged afterwards (``services.channels_purge``).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    WECHAT = "wechat", _("WeChat official account")
+    WEIBO = "weibo", _("Weibo fans service")
+    TELEGRAM = "telegram", _("Telegram bot")
+    SMS = "sms", _("SMS (Twilio-style gateway)")
+    WHATSAPP = "whatsapp", _("WhatsApp (Twilio-style gateway)")
+    EMAIL = "email", _("E-mail mailbox")
+
+
+def _public_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class ChannelAccount(models.Model):
+    """One body's account on one channel; credentials encrypted, never shown again."""
+
+    body = models.ForeignKey(
+        "people.Body", on_delete=models.CASCADE, related_name="channel_accounts"
+    )
+    kind = models.CharField(_("channel"), max_length=20, choices=Kind.choices)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    # The unguessable path segment of the webhook URL.
+    public_id = models.CharField(max_length=40, unique=True, default=_public_id, editable=False)
+    credentials = models.BinaryField(editable=False)  # encrypted JSON
+    # Polling position (e-mail: UIDVALIDITY and last UID); holds no personal data.
+    cursor = models.JSONField(default=dict, blank=True, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("channel account")
+        verbose_name_plural = _("channel accounts")
+        ordering = ["body", "kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.label or self.public_id}"
+
+
+class Conversation(models.Model):
+    """One reporter's conversation on one account: where they are, what they said so far."""
+
+    account = models.ForeignKey(
+        ChannelAccount, on_delete=models.CASCADE, related_name="conversations"
+    )
+    sender_lookup = models.BinaryField(max_length=32)  # keyed hash of the channel identifier
+    sender = models.BinaryField()  # the identifier, encrypted (needed to answer later)
+    language = models.CharField(max_length=10, default="zh-hans")
+    step = models.CharField(max_length=30, default="idle")
+    state = models.BinaryField()  # encrypted JSON: the draft and follow-up state
+    updated_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "sender_lookup"], name="one_conversation_per_sender"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"conversation {self.pk} ({self.step})"
+
+
+class InboundMessage(models.Model):
+    """A delivery already handled, so a retry or replay is recognised (keyed hash only)."""
+
+    account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="+")
+    dedupe = models.BinaryField(max_length=32)
+    received_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "dedupe"], name="inbound_once")]
+
+    def __str__(self) -> str:
+        return f"delivery {self.pk}"
+
+
+class MediaStatus(models.TextChoices):
+    PENDING = "pending", _("Being fetched")
+    READY = "ready", _("Ready")
+    REJECTED = "rejected", _("Not accepted")
+    FAILED = "failed", _("Could not be fetched")
+
+
+class PendingMedia(models.Model):
+    """A photo, document or recording sent during a conversation, before the report exists."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="media")
+    kind = models.CharField(max_length=20)
+    ref = models.BinaryField()  # encrypted channel reference (media id, URL)
+    size_hint = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(
+        max_length=10, choices=MediaStatus.choices, default=MediaStatus.PENDING
+    )
+    reason = models.CharField(max_length=40, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    content = models.BinaryField(null=True)  # sanitised bytes, encrypted
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} ({self.status})"
+
+
+class OutboundMessage(models.Model):
+    """A reply sent later through the channel's API; deleted as soon as it is delivered."""
+
+    account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="+")
+    recipient = models.BinaryField()  # encrypted channel identifier
+    text = models.BinaryField()  # encrypted
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"outbound {self.pk}"

@@ -1,0 +1,162 @@
+"""What the conversation engine may do to the rest of tipoff, through its services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from tipoff.cases.selectors import case_status_for_reporter
+from tipoff.channels import keys
+from tipoff.channels.conversation.engine import MediaCounts, StatusResult, SubmitResult
+from tipoff.channels.conversation.prompts import Catalogue, Choice
+from tipoff.channels.models import ChannelAccount, Conversation, MediaStatus
+from tipoff.lib import ratelimit
+from tipoff.people.models import Body
+from tipoff.people.selectors import categories_active, teams_directory, units_of
+from tipoff.reports.models import Author, Report
+from tipoff.reports.selectors import report_thread
+from tipoff.reports.services import (
+    EvidenceFile,
+    ReportInput,
+    SubmissionInvalid,
+    message_post,
+    report_submit,
+    reporter_open,
+)
+
+SHOW_MESSAGES = 5
+
+
+def catalogue_of(body: Body) -> Catalogue:
+    return Catalogue(
+        categories=[
+            Choice(c.pk, c.name_zh, c.name_en, list(c.questions or []))
+            for c in categories_active(body)
+        ],
+        units=[Choice(u.pk, u.name_zh, u.name_en) for u in units_of(body)],
+    )
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+class DbPorts:
+    def __init__(self, *, account: ChannelAccount, conversation: Conversation) -> None:
+        self.account = account
+        self.conversation = conversation
+
+    def _media_rows(self):
+        return self.conversation.media.all()
+
+    def media(self) -> MediaCounts:
+        counts = MediaCounts()
+        for status in self._media_rows().values_list("status", flat=True):
+            if status == MediaStatus.READY:
+                counts.ready += 1
+            elif status == MediaStatus.PENDING:
+                counts.pending += 1
+            else:
+                counts.failed += 1
+        return counts
+
+    def discard_media(self) -> None:
+        self._media_rows().delete()
+
+    def submit(self, draft: dict[str, Any], language: str) -> SubmitResult:
+        files = [
+            EvidenceFile(data=keys.open_bytes(row.content, label=f"media:{row.pk}"))
+            for row in self._media_rows().filter(status=MediaStatus.READY)
+        ]
+        data = ReportInput(
+            body=self.account.body,
+            channel=self.account.kind,
+            category_id=draft.get("category_id"),
+            what=str(draft.get("what", "")),
+            unit_id=draft.get("unit_id"),
+            unit_other=str(draft.get("unit_other") or ""),
+            official_name=str(draft.get("official_name") or ""),
+            official_position=str(draft.get("official_position") or ""),
+            occurred_on=_date(draft.get("occurred_on")),
+            when_detail=str(draft.get("when_detail") or ""),
+            place=str(draft.get("place") or ""),
+            answers=dict(draft.get("answers") or {}),
+            is_named=bool(draft.get("is_named")),
+            reporter_name=str(draft.get("reporter_name") or ""),
+            reporter_contact=str(draft.get("reporter_contact") or ""),
+            language=language,
+            evidence=files,
+        )
+        try:
+            submitted = report_submit(data=data)
+        except SubmissionInvalid as exc:
+            return SubmitResult(errors=exc.errors)
+        self.discard_media()
+        return SubmitResult(receipt=submitted.receipt)
+
+    def status(self, code: str) -> StatusResult | str | None:
+        who = bytes(self.conversation.sender_lookup).hex()
+        allowed = ratelimit.hit(
+            "channel-receipt",
+            who,
+            limit=settings.RECEIPT_ATTEMPTS_PER_CLIENT,
+            window=settings.RECEIPT_ATTEMPT_WINDOW_SECONDS,
+        )
+        if not allowed:
+            return _("Too many attempts. Please wait a while and try again.")
+        access = reporter_open(code=code)
+        if access is None or access.report.body_id != self.account.body_id:
+            return None
+        report = access.report
+        status = case_status_for_reporter(report.case)
+        lines = [
+            _("Report received on %(date)s.")
+            % {"date": formats.date_format(report.received_at, "DATE_FORMAT")},
+            f"{_('Status')}: {status.label}",
+            status.explanation,
+            *status.details,
+        ]
+        thread = report_thread(report=report, data_key=access.data_key)
+        if thread:
+            lines.append(_("Messages:"))
+            for item in thread[-SHOW_MESSAGES:]:
+                who_wrote = _("Inspectors") if item.message.author == Author.STAFF else _("You")
+                when = formats.date_format(item.message.created_at, "SHORT_DATE_FORMAT")
+                lines.append(f"[{when}] {who_wrote}: {item.text}")
+        else:
+            lines.append(_("No messages from the inspectors yet."))
+        return StatusResult(lines=lines, report_id=report.pk, key_hex=access.data_key.hex())
+
+    def post_reply(self, report_id: int, key_hex: str, text: str) -> str | None:
+        report = Report.objects.filter(pk=report_id, body_id=self.account.body_id).first()
+        if report is None:
+            return _("No report matches this receipt. Please check the digits.")
+        try:
+            message_post(
+                report=report, data_key=bytes.fromhex(key_hex), text=text, author=Author.REPORTER
+            )
+        except SubmissionInvalid as exc:
+            return " ".join(m for msgs in exc.errors.values() for m in msgs)
+        return None
+
+    def teams(self) -> str:
+        blocks = [_("Inspection teams:")]
+        for team in teams_directory(self.account.body):
+            lines = [team.name()]
+            if team.jurisdiction():
+                lines.append(f"{_('Jurisdiction')}: {team.jurisdiction()}")
+            if team.phone:
+                lines.append(f"{_('Phone')}: {team.phone}")
+            if team.address():
+                lines.append(f"{_('Address')}: {team.address()}")
+            blocks.append("\n".join(lines))
+        if len(blocks) == 1:
+            blocks.append(_("No teams have been published yet."))
+        return "\n\n".join(blocks)

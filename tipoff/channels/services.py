@@ -1,0 +1,211 @@
+"""Running a conversation turn: dedupe, load the state, run the engine, save, answer.
+
+Every webhook and the e-mail poller call ``conversation_handle`` with the
+sender's channel identifier and what they sent. One database transaction covers
+the whole turn — recording the delivery (so a retry is recognised), the
+conversation's new state and, at the end, the report itself — so a retry that
+arrives while the first delivery is still being handled waits for it and is
+then answered as a duplicate: a retry storm never creates a second report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+
+from tipoff.channels import keys, media
+from tipoff.channels.conversation import parsing
+from tipoff.channels.conversation.engine import Engine, Incoming, fresh_state
+from tipoff.channels.models import ChannelAccount, Conversation, InboundMessage, OutboundMessage
+from tipoff.channels.ports import DbPorts, catalogue_of
+
+CONVERSATION_HOURS = 24
+INBOUND_KEEP_DAYS = 2
+
+
+@dataclass
+class Turn:
+    replies: list[str] = field(default_factory=list)
+    duplicate: bool = False
+    language: str = "zh-hans"
+
+
+def _state_label(conversation: Conversation) -> str:
+    return f"conversation:{conversation.account_id}:{bytes(conversation.sender_lookup).hex()}"
+
+
+def _load(
+    account: ChannelAccount, sender: str, now: dt.datetime
+) -> tuple[Conversation, dict, bool]:
+    lookup = keys.lookup(account.pk, sender)
+    conversation = (
+        Conversation.objects.select_for_update()
+        .filter(account=account, sender_lookup=lookup)
+        .first()
+    )
+    expired = False
+    if conversation is not None and conversation.expires_at < now:
+        conversation.delete()
+        conversation, expired = None, True
+    if conversation is None:
+        conversation = Conversation(
+            account=account, sender_lookup=lookup, updated_at=now, expires_at=now
+        )
+        conversation.sender = keys.seal_text(sender, label=f"sender:{account.pk}")
+        return conversation, {}, expired
+    return (
+        conversation,
+        keys.open_json(conversation.state, label=_state_label(conversation)) or {},
+        False,
+    )
+
+
+def inbound_seen(*, account: ChannelAccount, key: str) -> bool:
+    """Record a delivery; True if it had been recorded before (a retry or replay)."""
+    digest = keys.lookup(account.pk, f"inbound\x00{key}")
+    try:
+        with transaction.atomic():
+            InboundMessage.objects.create(
+                account=account, dedupe=digest, received_at=timezone.now()
+            )
+    except IntegrityError:
+        return True
+    return False
+
+
+def conversation_handle(
+    *,
+    account: ChannelAccount,
+    sender: str,
+    incoming: Incoming,
+    dedupe_key: str = "",
+    media_ref: media.MediaRef | None = None,
+) -> Turn:
+    now = timezone.now()
+    with transaction.atomic():
+        if dedupe_key and inbound_seen(account=account, key=dedupe_key):
+            return Turn(duplicate=True)
+        conversation, state, expired = _load(account, sender, now)
+        if not state:
+            detected = parsing.detect_language(incoming.text) if incoming.text else None
+            state = fresh_state(detected or "zh-hans")
+        elif not state.get("switched") and state.get("step") == "idle" and incoming.text:
+            state["lang"] = parsing.detect_language(incoming.text) or state["lang"]
+        if conversation.pk is None:
+            conversation.state = b""
+            conversation.save()
+        if media_ref is not None:
+            incoming.media_note = media.media_record(
+                conversation=conversation, state=state, ref=media_ref
+            )
+        language = str(state.get("lang", "zh-hans"))
+        ports = DbPorts(account=account, conversation=conversation)
+        with translation.override(language):
+            result = Engine(catalogue=catalogue_of(account.body), ports=ports, now=now).handle(
+                state, incoming
+            )
+            language = str(result.state.get("lang", language))
+        replies = result.replies
+        if expired:
+            with translation.override(language):
+                from django.utils.translation import gettext as _
+
+                note = _("Your unfinished report was deleted after 24 hours without an answer.")
+            replies = [note, *replies]
+        idle = result.state.get("step") == "idle" and not result.state.get("draft")
+        if idle and not result.state.get("switched") and not conversation.media.exists():
+            # Nothing left that needs the sender's identifier: forget it.
+            conversation.delete()
+        else:
+            conversation.language = language
+            conversation.step = str(result.state.get("step", "idle"))
+            conversation.state = keys.seal_json(result.state, label=_state_label(conversation))
+            conversation.updated_at = now
+            conversation.expires_at = _expiry(result.state, now)
+            conversation.save()
+    return Turn(replies=replies, language=language)
+
+
+def _expiry(state: dict, now: dt.datetime) -> dt.datetime:
+    until = now + dt.timedelta(hours=CONVERSATION_HOURS)
+    followup = state.get("followup")
+    if followup and state.get("step") == "followup" and not state.get("draft"):
+        # Only a follow-up in progress: keep the report's key no longer than that.
+        until = min(until, dt.datetime.fromisoformat(followup["until"]))
+    return until
+
+
+# --- replies sent later ------------------------------------------------------------------
+
+
+def outbox_queue(*, account: ChannelAccount, recipient: str, texts: list[str]) -> None:
+    """Send replies through the channel's API after commit (see tasks.outbox_send)."""
+    from tipoff.channels.tasks import enqueue_outbox
+
+    text = "\n\n".join(t for t in texts if t)
+    if not text:
+        return
+    row = OutboundMessage.objects.create(
+        account=account,
+        recipient=keys.seal_text(recipient, label=f"outbox-to:{account.pk}"),
+        text=keys.seal_text(text, label=f"outbox-text:{account.pk}"),
+        created_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: enqueue_outbox(row.pk))
+
+
+def outbox_open(row: OutboundMessage) -> tuple[str, str]:
+    return (
+        keys.open_text(row.recipient, label=f"outbox-to:{row.account_id}"),
+        keys.open_text(row.text, label=f"outbox-text:{row.account_id}"),
+    )
+
+
+def reply_budget_seconds() -> float:
+    return float(getattr(settings, "CHANNELS_REPLY_BUDGET_SECONDS", 4.0))
+
+
+# --- retention -------------------------------------------------------------------------
+
+
+def channels_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Delete expired conversations (and their media), old delivery records, stale outbox rows."""
+    now = now or timezone.now()
+    conversations, _ = Conversation.objects.filter(expires_at__lt=now).delete()
+    inbound, _ = InboundMessage.objects.filter(
+        received_at__lt=now - dt.timedelta(days=INBOUND_KEEP_DAYS)
+    ).delete()
+    outbound, _ = OutboundMessage.objects.filter(created_at__lt=now - dt.timedelta(days=2)).delete()
+    return {"conversations": conversations, "inbound": inbound, "outbound": outbound}
+
+
+def conversation_forget(*, account: ChannelAccount, sender: str) -> None:
+    """The reporter left the channel (e.g. unfollowed): drop everything kept about them."""
+    Conversation.objects.filter(
+        account=account, sender_lookup=keys.lookup(account.pk, sender)
+    ).delete()
+
+
+def split_reply(text: str, *, limit_bytes: int) -> list[str]:
+    """Split on paragraph boundaries so each part fits a channel's message limit."""
+    parts: list[str] = []
+    current = ""
+    for paragraph in text.split("\n\n"):
+        candidate = f"{current}\n\n{paragraph}" if current else paragraph
+        if len(candidate.encode()) <= limit_bytes:
+            current = candidate
+            continue
+        if current:
+            parts.append(current)
+        while len(paragraph.encode()) > limit_bytes:
+            cut = max(1, limit_bytes // 4)  # up to 4 bytes a character in UTF-8
+            parts.append(paragraph[:cut])
+            paragraph = paragraph[cut:]
+        current = paragraph
+    if current:
+        parts.append(current)
+    return parts or [""]

@@ -1,0 +1,75 @@
+"""Background work for the channels: fetching media, sending late replies, purging, polling mail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import default_task_backend, task
+
+from tipoff.channels.clients import ChannelError, client_for
+from tipoff.channels.models import OutboundMessage
+
+OUTBOX_ATTEMPTS = 5
+
+
+def _enqueue_later(task_obj, delay: dt.timedelta | None, *args) -> None:
+    if delay is not None and default_task_backend.supports_defer:
+        task_obj.using(run_after=timezone.now() + delay).enqueue(*args)
+    else:
+        task_obj.enqueue(*args)
+
+
+def enqueue_media_fetch(media_id: int) -> None:
+    fetch_media.enqueue(media_id)
+
+
+def enqueue_outbox(outbound_id: int) -> None:
+    outbox_send.enqueue(outbound_id)
+
+
+@task()
+def fetch_media(media_id: int) -> bool:
+    from tipoff.channels.media import media_fetch
+
+    delay = media_fetch(media_id)
+    if delay is not None:
+        _enqueue_later(fetch_media, delay, media_id)
+    return delay is None
+
+
+@task()
+def outbox_send(outbound_id: int) -> bool:
+    """Deliver one late reply, then delete it (a receipt is never kept once sent)."""
+    from tipoff.channels.services import outbox_open
+
+    row = OutboundMessage.objects.select_related("account").filter(pk=outbound_id).first()
+    if row is None:
+        return True
+    recipient, text = outbox_open(row)
+    try:
+        client_for(row.account).send_text(recipient=recipient, text=text)
+    except (ChannelError, OSError, ValueError):
+        row.attempts += 1
+        if row.attempts >= OUTBOX_ATTEMPTS:
+            row.delete()
+            return False
+        row.save(update_fields=["attempts"])
+        _enqueue_later(outbox_send, dt.timedelta(seconds=20 * 2**row.attempts), outbound_id)
+        return False
+    row.delete()
+    return True
+
+
+@task()
+def purge_conversations() -> dict[str, int]:
+    from tipoff.channels.services import channels_purge
+
+    return channels_purge()
+
+
+@task()
+def poll_mailboxes() -> int:
+    from tipoff.channels.email.poller import mailboxes_poll
+
+    return mailboxes_poll()
