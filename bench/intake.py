@@ -76,8 +76,12 @@ def run_clients(port: int, payload: bytes, clients: int, duration: float) -> dic
         while time.perf_counter() < stop_at:
             t0 = time.perf_counter()
             try:
-                conn.request("POST", "/api/v1/reports", body=payload,
-                             headers={"Content-Type": "application/json", "Accept-Language": "en"})
+                conn.request(
+                    "POST",
+                    "/api/v1/reports",
+                    body=payload,
+                    headers={"Content-Type": "application/json", "Accept-Language": "en"},
+                )
                 response = conn.getresponse()
                 body = response.read()
                 ok = response.status == 201 and b'"receipt"' in body
@@ -123,19 +127,24 @@ def raw_commit_rate(url: str, clients: int, duration: float) -> dict:
     with psycopg.connect(url) as conn:
         tables = {}
         for table in ("cases_case", "reports_report", "django_tasks_db_dbtaskresult"):
-            cur = conn.execute(f"SELECT * FROM {table} ORDER BY 1 DESC LIMIT 1")  # noqa: S608
+            cur = conn.execute(f"SELECT * FROM {table} ORDER BY 1 DESC LIMIT 1")
             row = cur.fetchone()
             assert row is not None, f"no row in {table}: run a submission first"
             tables[table] = dict(zip([d.name for d in cur.description], row, strict=True))
 
     case_row = {k: v for k, v in tables["cases_case"].items() if k != "id"}
     report_row = {k: v for k, v in tables["reports_report"].items() if k not in ("id", "case_id")}
-    task_row = {k: (Jsonb(v) if isinstance(v, dict | list) else v) for k, v in tables["django_tasks_db_dbtaskresult"].items()}
+    task_row = {
+        k: (Jsonb(v) if isinstance(v, dict | list) else v)
+        for k, v in tables["django_tasks_db_dbtaskresult"].items()
+    }
 
     def insert_sql(table: str, columns: list[str], returning: bool) -> str:
         cols = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join(["%s"] * len(columns))
-        return f'INSERT INTO {table} ({cols}) VALUES ({marks})' + (" RETURNING id" if returning else "")
+        return f"INSERT INTO {table} ({cols}) VALUES ({marks})" + (
+            " RETURNING id" if returning else ""
+        )
 
     case_sql = insert_sql("cases_case", list(case_row), True)
     report_cols = [*report_row, "case_id"]
@@ -193,11 +202,15 @@ def receipt_derivation_ms(samples: int = 50) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/tipoff_bench")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
-    parser.add_argument("--duration", type=float, default=15.0, help="seconds per concurrency level")
+    parser.add_argument(
+        "--duration", type=float, default=15.0, help="seconds per concurrency level"
+    )
     parser.add_argument("--clients", default="1,4,16,64")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "intake.json"))
     args = parser.parse_args()
@@ -217,27 +230,53 @@ def main() -> None:
     subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "demo_load"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     unit_id = subprocess.run(
-        [*manage, "shell", "--no-imports", "-c",
-         "from tipoff.people.models import Unit; print(Unit.objects.filter(body__slug='demo').first().pk)"],
-        env=env, check=True, cwd=ROOT, capture_output=True, text=True,
+        [
+            *manage,
+            "shell",
+            "--no-imports",
+            "-c",
+            "from tipoff.people.models import Unit; print(Unit.objects.filter(body__slug='demo').first().pk)",
+        ],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
-    payload = json.dumps({
-        "category": "banqueting",
-        "unit": int(unit_id),
-        "official_name": "王五",
-        "official_position": "局长",
-        "occurred_on": "2026-11-01",
-        "place": "金龙大酒店",
-        "what": "局长在金龙大酒店用公款宴请二十人，餐费约两万元，由单位报销。" * 3,
-        "answers": {"venue": "金龙大酒店", "people": 20, "amount": 20000},
-    }).encode()
+    payload = json.dumps(
+        {
+            "category": "banqueting",
+            "unit": int(unit_id),
+            "official_name": "王五",
+            "official_position": "局长",
+            "occurred_on": "2026-11-01",
+            "place": "金龙大酒店",
+            "what": "局长在金龙大酒店用公款宴请二十人，餐费约两万元，由单位报销。" * 3,
+            "answers": {"venue": "金龙大酒店", "people": 20, "amount": 20000},
+        }
+    ).encode()
 
     port = free_port()
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "tipoff.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--threads", str(args.threads), "--backlog", "2048",
-         "--log-level", "warning", "--worker-tmp-dir", "/dev/shm"],
-        env=env, cwd=ROOT, start_new_session=True,
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "tipoff.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+            "--worker-tmp-dir",
+            "/dev/shm",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
     )
     try:
         deadline = time.time() + 60
@@ -272,12 +311,18 @@ def main() -> None:
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False))
 
-    print("| concurrent clients | submissions/s | p50 ms | p99 ms | errors | raw commits/s (same clients) |")
+    print(
+        "| concurrent clients | submissions/s | p50 ms | p99 ms | errors | raw commits/s (same clients) |"
+    )
     print("|---:|---:|---:|---:|---|---:|")
     for h, r in zip(http_results, raw_results, strict=True):
         errors = ", ".join(f"{k}: {v}" for k, v in h["errors"].items()) or "0"
-        print(f"| {h['clients']} | {h['per_second']:.1f} | {h['p50_ms']:.1f} | {h['p99_ms']:.1f} | {errors} | {r['per_second']:.0f} |")
-    print(f"\nbest HTTP {best_http:.1f}/s vs raw commit {raw_best:.0f}/s: ratio {best_http / raw_best:.2f}")
+        print(
+            f"| {h['clients']} | {h['per_second']:.1f} | {h['p50_ms']:.1f} | {h['p99_ms']:.1f} | {errors} | {r['per_second']:.0f} |"
+        )
+    print(
+        f"\nbest HTTP {best_http:.1f}/s vs raw commit {raw_best:.0f}/s: ratio {best_http / raw_best:.2f}"
+    )
     print(f"receipt derivation (Argon2id): median {derive_ms:.1f} ms")
 
 

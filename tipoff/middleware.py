@@ -36,6 +36,8 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("Permissions-Policy", "geolocation=(), microphone=(), camera=(self)")
+        response.headers.setdefault(
+            "Permissions-Policy", "geolocation=(), microphone=(), camera=(self)"
+        )
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response

@@ -206,6 +206,9 @@ LANGUAGE_COOKIE_SECURE = TLS
 SECURE_HSTS_SECONDS = 31536000 if TLS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = TLS
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# The request header that carries the client address when a trusted proxy sits
+# in front (e.g. HTTP_X_FORWARDED_FOR); used only for rate limiting, never stored.
+TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER")
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

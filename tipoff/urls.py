@@ -23,4 +23,3 @@ handler400 = "tipoff.views.bad_request"
 handler403 = "tipoff.views.permission_denied"
 handler404 = "tipoff.views.page_not_found"
 handler500 = "tipoff.views.server_error"
-

@@ -42,7 +42,10 @@ def test_display_then_normalise_is_identity(code: str) -> None:
     assert receipts.normalise(receipts.display(code)) == code
 
 
-@given(st.text(alphabet="0123456789", min_size=20, max_size=20), st.sampled_from([" ", "-", "  ", "\t"]))
+@given(
+    st.text(alphabet="0123456789", min_size=20, max_size=20),
+    st.sampled_from([" ", "-", "  ", "\t"]),
+)
 def test_people_type_codes_with_separators(code: str, sep: str) -> None:
     typed = sep.join(code[i : i + 4] for i in range(0, 20, 4))
     assert receipts.normalise(typed) == code

@@ -8,7 +8,9 @@ import pytest
 from PIL import Image
 
 
-def jpeg_with_gps(*, size: tuple[int, int] = (640, 480), colour: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+def jpeg_with_gps(
+    *, size: tuple[int, int] = (640, 480), colour: tuple[int, int, int] = (200, 30, 30)
+) -> bytes:
     """A real JPEG carrying EXIF camera data and a GPS position."""
     image = Image.new("RGB", size, colour)
     for x in range(0, size[0], 7):  # some texture so the bytes are distinctive

@@ -36,10 +36,19 @@ def _database_bytes() -> bytes:
         pytest.skip("pg_dump not installed")
     params = connection.get_connection_params()
     env = {**os.environ, "PGPASSWORD": str(params.get("password") or "")}
-    cmd = [pg_dump, "--no-owner", "--data-only", "-h", str(params.get("host") or "127.0.0.1"),
-           "-p", str(params.get("port") or 5432), "-U", str(params.get("user") or "postgres"),
-           connection.settings_dict["NAME"]]
-    return subprocess.run(cmd, env=env, check=True, capture_output=True, timeout=120).stdout  # noqa: S603
+    cmd = [
+        pg_dump,
+        "--no-owner",
+        "--data-only",
+        "-h",
+        str(params.get("host") or "127.0.0.1"),
+        "-p",
+        str(params.get("port") or 5432),
+        "-U",
+        str(params.get("user") or "postgres"),
+        connection.settings_dict["NAME"],
+    ]
+    return subprocess.run(cmd, env=env, check=True, capture_output=True, timeout=120).stdout
 
 
 def _storage_bytes() -> list[bytes]:
@@ -55,7 +64,9 @@ def _variants(text: str) -> list[bytes]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_canary_name_and_photo_appear_nowhere_in_database_or_storage(client, body, gps_jpeg, caplog):
+def test_canary_name_and_photo_appear_nowhere_in_database_or_storage(
+    client, body, gps_jpeg, caplog
+):
     canary = f"canary-{uuid.uuid4().hex}-金丝雀"
     reporter = f"Reporter Name {uuid.uuid4().hex[:8]}"
     caplog.set_level("DEBUG")
@@ -105,7 +116,10 @@ def test_reporter_address_is_not_stored(client, body):
     marker_ip = "203.0.113.77"
     response = client.post(
         f"/report/{body.category('other').code}/",
-        {"what": "Officials are absent from the office every Friday afternoon.", "identity": "anonymous"},
+        {
+            "what": "Officials are absent from the office every Friday afternoon.",
+            "identity": "anonymous",
+        },
         REMOTE_ADDR=marker_ip,
         HTTP_USER_AGENT="CanaryAgent/1.0",
     )
@@ -115,4 +129,3 @@ def test_reporter_address_is_not_stored(client, body):
         assert needle not in dump
     for blob in _storage_bytes():
         assert marker_ip.encode() not in blob
-

@@ -38,7 +38,9 @@ def test_a_report_opens_a_case_and_gives_a_receipt(submit, body):
     assert report.case.conclude_due - report.case.created_at == dt.timedelta(days=90)
     assert report.unit == body.unit() and report.category == body.category()
     # Staff read it back with the body key.
-    content = report_content(report=report, data_key=report_data_key(report=report, body_private_key=body.private_key))
+    content = report_content(
+        report=report, data_key=report_data_key(report=report, body_private_key=body.private_key)
+    )
     assert content.what == "The director used the official car for a family holiday."
     assert content.official_name == "Wang Wu"
 
@@ -48,7 +50,9 @@ def test_receipt_opens_the_report_for_the_reporter(submit):
     result = submit()
     access = reporter_open(code=receipts.display(result.receipt))
     assert access is not None and access.report.pk == result.report.pk
-    assert report_content(report=access.report, data_key=access.data_key).what.startswith("The director")
+    assert report_content(report=access.report, data_key=access.data_key).what.startswith(
+        "The director"
+    )
 
 
 @pytest.mark.django_db
@@ -65,7 +69,8 @@ def test_named_report_keeps_identity_encrypted(submit, body):
     raw = bytes(result.report.content)
     assert b"Li Lei" not in raw
     content = report_content(
-        report=result.report, data_key=report_data_key(report=result.report, body_private_key=body.private_key)
+        report=result.report,
+        data_key=report_data_key(report=result.report, body_private_key=body.private_key),
     )
     assert (content.reporter_name, content.reporter_contact) == ("Li Lei", "+86 138 0000 0000")
 
@@ -74,7 +79,8 @@ def test_named_report_keeps_identity_encrypted(submit, body):
 def test_anonymous_report_drops_any_identity_sent(submit, body):
     result = submit(is_named=False, reporter_name="Li Lei", reporter_contact="li@example.com")
     content = report_content(
-        report=result.report, data_key=report_data_key(report=result.report, body_private_key=body.private_key)
+        report=result.report,
+        data_key=report_data_key(report=result.report, body_private_key=body.private_key),
     )
     assert content.reporter_name == "" and content.reporter_contact == ""
 
@@ -89,7 +95,10 @@ def test_anonymous_report_drops_any_identity_sent(submit, body):
         ({"category_id": 999999}, "category"),
         ({"unit_id": 999999}, "unit"),
         ({"is_named": True, "reporter_name": "", "reporter_contact": "a@b.cn"}, "reporter_name"),
-        ({"is_named": True, "reporter_name": "Li", "reporter_contact": "not a contact"}, "reporter_contact"),
+        (
+            {"is_named": True, "reporter_name": "Li", "reporter_contact": "not a contact"},
+            "reporter_contact",
+        ),
         ({"is_named": True, "reporter_name": "Li", "reporter_contact": "bad@"}, "reporter_contact"),
         ({"occurred_on": dt.date.today() + dt.timedelta(days=30)}, "occurred_on"),
         ({"official_name": "n" * 201}, "official_name"),
@@ -98,12 +107,22 @@ def test_anonymous_report_drops_any_identity_sent(submit, body):
     ],
 )
 def test_bad_input_is_refused_and_nothing_is_written(submit, fields, error_field):
-    before = (Report.objects.count(), Case.objects.count(), Evidence.objects.count(), len(_stored_files()))
+    before = (
+        Report.objects.count(),
+        Case.objects.count(),
+        Evidence.objects.count(),
+        len(_stored_files()),
+    )
     with pytest.raises(SubmissionInvalid) as caught:
         submit(**fields)
     assert error_field in caught.value.errors
     assert all(isinstance(m, str) and m for m in caught.value.errors[error_field])
-    after = (Report.objects.count(), Case.objects.count(), Evidence.objects.count(), len(_stored_files()))
+    after = (
+        Report.objects.count(),
+        Case.objects.count(),
+        Evidence.objects.count(),
+        len(_stored_files()),
+    )
     assert before == after
 
 
@@ -147,7 +166,8 @@ def test_category_questions_are_checked(submit, body):
     assert "answers.people" in caught.value.errors
     result = submit(category_id=cars.pk, answers={"plate": "浙A·12345", "unknown": "dropped"})
     content = report_content(
-        report=result.report, data_key=report_data_key(report=result.report, body_private_key=body.private_key)
+        report=result.report,
+        data_key=report_data_key(report=result.report, body_private_key=body.private_key),
     )
     assert content.answers == {"plate": "浙A·12345"}
 
@@ -167,7 +187,8 @@ def test_categories_of_another_body_are_refused(submit, body):
 def test_control_characters_are_removed(submit, body):
     result = submit(what="Banquet\x00 at\x07 the hotel\r\nwith twenty guests")
     content = report_content(
-        report=result.report, data_key=report_data_key(report=result.report, body_private_key=body.private_key)
+        report=result.report,
+        data_key=report_data_key(report=result.report, body_private_key=body.private_key),
     )
     assert content.what == "Banquet at the hotel\nwith twenty guests"
 
@@ -195,10 +216,20 @@ def test_thread_between_reporter_and_inspector(submit, body, staff, gps_jpeg):
     access = reporter_open(code=result.receipt)
     assert access is not None
     staff_key = report_data_key(report=result.report, body_private_key=body.private_key)
-    message_post(report=result.report, data_key=staff_key, text="Which restaurant?", author=Author.STAFF,
-                 staff=staff["inspector"])
-    message_post(report=access.report, data_key=access.data_key, text="The Golden Dragon.",
-                 author=Author.REPORTER, files=[EvidenceFile(data=gps_jpeg)])
+    message_post(
+        report=result.report,
+        data_key=staff_key,
+        text="Which restaurant?",
+        author=Author.STAFF,
+        staff=staff["inspector"],
+    )
+    message_post(
+        report=access.report,
+        data_key=access.data_key,
+        text="The Golden Dragon.",
+        author=Author.REPORTER,
+        files=[EvidenceFile(data=gps_jpeg)],
+    )
     thread = report_thread(report=result.report, data_key=access.data_key)
     assert [(t.message.author, t.text) for t in thread] == [
         ("staff", "Which restaurant?"),
@@ -213,7 +244,9 @@ def test_empty_message_is_refused(submit):
     access = reporter_open(code=result.receipt)
     assert access is not None
     with pytest.raises(SubmissionInvalid):
-        message_post(report=access.report, data_key=access.data_key, text="   ", author=Author.REPORTER)
+        message_post(
+            report=access.report, data_key=access.data_key, text="   ", author=Author.REPORTER
+        )
 
 
 @pytest.mark.django_db

@@ -22,7 +22,7 @@ import base64
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Protocol
 
 import nacl.bindings as sodium
 import nacl.exceptions
@@ -37,6 +37,10 @@ _STREAM_ABYTES = sodium.crypto_secretstream_xchacha20poly1305_ABYTES
 _TAG_MESSAGE = sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
 _TAG_FINAL = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
 FILE_MAGIC = b"TPF1"
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class DecryptionError(Exception):
@@ -111,9 +115,7 @@ class KdfParams:
 def derive_key(secret: bytes, salt: bytes, params: KdfParams) -> bytes:
     """Argon2id, 32 bytes. ``salt`` must be 16 bytes."""
     return bytes(
-        argon2id.kdf(
-            KEY_BYTES, secret, salt, opslimit=params.ops, memlimit=params.mem_kib * 1024
-        )
+        argon2id.kdf(KEY_BYTES, secret, salt, opslimit=params.ops, memlimit=params.mem_kib * 1024)
     )
 
 
@@ -152,7 +154,7 @@ def recovery_key_bytes(text: str) -> bytes:
 # --- streams (files) --------------------------------------------------------------
 
 
-def encrypt_stream(key: bytes, source: BinaryIO) -> Iterator[bytes]:
+def encrypt_stream(key: bytes, source: Readable) -> Iterator[bytes]:
     """Yield FILE_MAGIC, header, then encrypted chunks of ``source``."""
     state = sodium.crypto_secretstream_xchacha20poly1305_state()
     header = sodium.crypto_secretstream_xchacha20poly1305_init_push(state, key)
@@ -167,7 +169,7 @@ def encrypt_stream(key: bytes, source: BinaryIO) -> Iterator[bytes]:
         chunk = following
 
 
-def decrypt_stream(key: bytes, source: BinaryIO) -> Iterator[bytes]:
+def decrypt_stream(key: bytes, source: Readable) -> Iterator[bytes]:
     head = source.read(len(FILE_MAGIC) + _STREAM_HEADER)
     if not head.startswith(FILE_MAGIC) or len(head) != len(FILE_MAGIC) + _STREAM_HEADER:
         raise DecryptionError("file header")

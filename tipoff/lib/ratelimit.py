@@ -18,12 +18,15 @@ from django.http import HttpRequest
 
 def client_fingerprint(request: HttpRequest) -> str:
     address = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "TRUSTED_PROXY_HEADER", ""):
+    if settings.TRUSTED_PROXY_HEADER:
         forwarded = request.META.get(settings.TRUSTED_PROXY_HEADER, "")
         address = forwarded.split(",")[0].strip() or address
     day = dt.date.today().isoformat()
     return hashlib.blake2b(
-        address.encode(), key=settings.SECRET_KEY.encode()[:64], person=day.encode()[:16], digest_size=12
+        address.encode(),
+        key=settings.SECRET_KEY.encode()[:64],
+        person=day.encode()[:16],
+        digest_size=12,
     ).hexdigest()
 
 

@@ -63,4 +63,3 @@ def derive(code: str, *, salt: bytes, params: KdfParams) -> ReceiptSecrets:
         lookup=keyed_hash(master, b"lookup", person=b"tipoff-rcpt-look"),
         reporter_key=keyed_hash(master, b"key", person=b"tipoff-rcpt-key"),
     )
-

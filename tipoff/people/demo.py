@@ -7,12 +7,17 @@ Each app may add its own demo data with a ``demo.py`` that has
 from __future__ import annotations
 
 from tipoff.people.models import Body, Category, Role, Team, Unit, User
-from tipoff.people.services import body_create, body_key_grant, body_key_from_recovery, staff_create
+from tipoff.people.services import body_create, body_key_from_recovery, body_key_grant, staff_create
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "demo-office-2026"  # noqa: S105 - printed on start; demo only
 
-DISTRICTS = [("东城区", "Dongcheng District"), ("西城区", "Xicheng District"), ("南湖区", "Nanhu District"), ("北山区", "Beishan District")]
+DISTRICTS = [
+    ("东城区", "Dongcheng District"),
+    ("西城区", "Xicheng District"),
+    ("南湖区", "Nanhu District"),
+    ("北山区", "Beishan District"),
+]
 
 UNITS = [
     ("市交通运输局", "Municipal Transport Bureau", ""),
@@ -45,33 +50,96 @@ def _q(key: str, zh: str, en: str, kind: str = "text", required: bool = False) -
 
 
 CATEGORIES = [
-    ("bureaucratism", "官僚主义", "Bureaucratism", "推诿扯皮、门难进脸难看事难办等", "Shirking duties, obstructing the public, refusing to act", []),
-    ("formalism", "形式主义", "Formalism", "文山会海、弄虚作假、表面文章等", "Meetings and paperwork for show, falsified results", []),
-    ("extravagance", "奢靡之风", "Extravagance", "违规建设楼堂馆所、铺张浪费等", "Lavish buildings, wasteful spending of public money", [
-        _q("amount", "涉及金额（元，估计）", "Amount involved (yuan, estimate)", "number"),
-    ]),
-    ("banqueting", "违规公款吃喝", "Banqueting on public funds", "用公款大吃大喝、违规接待等", "Meals and receptions paid from public funds", [
-        _q("venue", "饭店或场所名称", "Restaurant or venue", "text"),
-        _q("people", "参加人数", "Number of people present", "number"),
-        _q("amount", "估计花费（元）", "Estimated cost (yuan)", "number"),
-    ]),
-    ("official_cars", "公车私用", "Misuse of official cars", "公车私用、违规配备使用公务用车", "Official cars used privately or provided improperly", [
-        _q("plate", "车牌号", "Licence plate", "text", required=True),
-        _q("seen_at", "看到车辆的地点", "Where the car was seen", "text"),
-    ]),
-    ("gifts", "违规收送礼品礼金", "Improper gifts and cash gifts", "收送礼品、礼金、消费卡等", "Gifts, cash, shopping cards given or received", [
-        _q("value", "估计价值（元）", "Estimated value (yuan)", "number"),
-    ]),
-    ("weddings_funerals", "大操大办婚丧喜庆", "Lavish weddings and funerals", "借婚丧喜庆敛财、超规格操办", "Weddings or funerals used to collect money or held on an excessive scale", [
-        _q("event_date", "办事日期", "Date of the event", "date"),
-        _q("guests", "宾客人数（估计）", "Number of guests (estimate)", "number"),
-    ]),
-    ("bribery", "行贿受贿", "Bribery", "索贿受贿、利用职权为他人谋利", "Taking or offering bribes, abusing office for gain", [
-        _q("amount", "涉及金额（元，估计）", "Amount involved (yuan, estimate)", "number"),
-    ]),
-    ("absenteeism", "旷工脱岗", "Absenteeism", "上班时间不在岗、迟到早退", "Absent from work, arriving late or leaving early", [
-        _q("dates", "缺勤的日期", "Dates of absence", "textarea"),
-    ]),
+    (
+        "bureaucratism",
+        "官僚主义",
+        "Bureaucratism",
+        "推诿扯皮、门难进脸难看事难办等",
+        "Shirking duties, obstructing the public, refusing to act",
+        [],
+    ),
+    (
+        "formalism",
+        "形式主义",
+        "Formalism",
+        "文山会海、弄虚作假、表面文章等",
+        "Meetings and paperwork for show, falsified results",
+        [],
+    ),
+    (
+        "extravagance",
+        "奢靡之风",
+        "Extravagance",
+        "违规建设楼堂馆所、铺张浪费等",
+        "Lavish buildings, wasteful spending of public money",
+        [
+            _q("amount", "涉及金额（元，估计）", "Amount involved (yuan, estimate)", "number"),
+        ],
+    ),
+    (
+        "banqueting",
+        "违规公款吃喝",
+        "Banqueting on public funds",
+        "用公款大吃大喝、违规接待等",
+        "Meals and receptions paid from public funds",
+        [
+            _q("venue", "饭店或场所名称", "Restaurant or venue", "text"),
+            _q("people", "参加人数", "Number of people present", "number"),
+            _q("amount", "估计花费（元）", "Estimated cost (yuan)", "number"),
+        ],
+    ),
+    (
+        "official_cars",
+        "公车私用",
+        "Misuse of official cars",
+        "公车私用、违规配备使用公务用车",
+        "Official cars used privately or provided improperly",
+        [
+            _q("plate", "车牌号", "Licence plate", "text", required=True),
+            _q("seen_at", "看到车辆的地点", "Where the car was seen", "text"),
+        ],
+    ),
+    (
+        "gifts",
+        "违规收送礼品礼金",
+        "Improper gifts and cash gifts",
+        "收送礼品、礼金、消费卡等",
+        "Gifts, cash, shopping cards given or received",
+        [
+            _q("value", "估计价值（元）", "Estimated value (yuan)", "number"),
+        ],
+    ),
+    (
+        "weddings_funerals",
+        "大操大办婚丧喜庆",
+        "Lavish weddings and funerals",
+        "借婚丧喜庆敛财、超规格操办",
+        "Weddings or funerals used to collect money or held on an excessive scale",
+        [
+            _q("event_date", "办事日期", "Date of the event", "date"),
+            _q("guests", "宾客人数（估计）", "Number of guests (estimate)", "number"),
+        ],
+    ),
+    (
+        "bribery",
+        "行贿受贿",
+        "Bribery",
+        "索贿受贿、利用职权为他人谋利",
+        "Taking or offering bribes, abusing office for gain",
+        [
+            _q("amount", "涉及金额（元，估计）", "Amount involved (yuan, estimate)", "number"),
+        ],
+    ),
+    (
+        "absenteeism",
+        "旷工脱岗",
+        "Absenteeism",
+        "上班时间不在岗、迟到早退",
+        "Absent from work, arriving late or leaving early",
+        [
+            _q("dates", "缺勤的日期", "Dates of absence", "textarea"),
+        ],
+    ),
     ("other", "其他", "Other", "其他违反纪律的行为", "Any other breach of discipline", []),
 ]
 
@@ -84,8 +152,7 @@ def load_people() -> tuple[Body, str | None, dict[str, User]]:
     """Create the demo body (once). Returns it, the recovery key if new, and staff."""
     existing = Body.objects.filter(slug=DEMO_SLUG).first()
     if existing is not None:
-        staff = {u.username: u for u in User.objects.filter(body=existing)}
-        return existing, None, staff
+        return existing, None, {u.username: u for u in User.objects.filter(body=existing)}
     created = body_create(
         slug=DEMO_SLUG,
         name_zh="示范市纪律检查委员会 示范市监察委员会",
@@ -99,7 +166,10 @@ def load_people() -> tuple[Body, str | None, dict[str, User]]:
         "officials. Named reports are handled first; anonymous reports are accepted too."
     )
     body.save()
-    units = {zh: Unit.objects.create(body=body, name_zh=zh, name_en=en, district=d) for zh, en, d in UNITS}
+    units = {
+        zh: Unit.objects.create(body=body, name_zh=zh, name_en=en, district=d)
+        for zh, en, d in UNITS
+    }
     for i in range(6):
         team = Team.objects.create(
             body=body,
@@ -117,11 +187,17 @@ def load_people() -> tuple[Body, str | None, dict[str, User]]:
         team.units.set(units[z] for z in TEAM_UNITS[i])
     for order, (code, zh, en, dzh, den, questions) in enumerate(CATEGORIES):
         Category.objects.create(
-            body=body, code=code, name_zh=zh, name_en=en, description_zh=dzh, description_en=den,
-            questions=questions, order=order,
+            body=body,
+            code=code,
+            name_zh=zh,
+            name_en=en,
+            description_zh=dzh,
+            description_en=den,
+            questions=questions,
+            order=order,
         )
     first_team = Team.objects.filter(body=body).first()
-    people = [
+    people: list[tuple[str, str, str, Team | None, bool]] = [
         ("demo-admin", Role.ADMIN, "管理员 王敏", None, True),
         ("demo-intake", Role.INTAKE, "受理员 李强", None, False),
         ("demo-leader", Role.LEADER, "组长 陈静", first_team, False),
@@ -130,10 +206,16 @@ def load_people() -> tuple[Body, str | None, dict[str, User]]:
     ]
     body_private = body_key_from_recovery(body=body, recovery_key=created.recovery_key)
     staff: dict[str, User] = {}
-    for username, role, name, team, superuser in people:
+    for username, role, name, member_team, superuser in people:
         user = staff_create(
-            username=username, password=DEMO_PASSWORD, body=body, role=role, display_name=name,
-            email=f"{username}@jw.demo.example", team_id=team.pk if team else None, is_superuser=superuser,
+            username=username,
+            password=DEMO_PASSWORD,
+            body=body,
+            role=role,
+            display_name=name,
+            email=f"{username}@jw.demo.example",
+            team_id=member_team.pk if member_team else None,
+            is_superuser=superuser,
         )
         body_key_grant(body=body, body_private_key=body_private, user=user, granted_by=None)
         staff[username] = user

@@ -28,8 +28,12 @@ class Report(models.Model):
     body = models.ForeignKey("people.Body", on_delete=models.PROTECT, related_name="reports")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="reports")
     channel = models.CharField(max_length=20, choices=Channel.choices, db_index=True)
-    category = models.ForeignKey("people.Category", on_delete=models.PROTECT, related_name="reports")
-    unit = models.ForeignKey("people.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
+    category = models.ForeignKey(
+        "people.Category", on_delete=models.PROTECT, related_name="reports"
+    )
+    unit = models.ForeignKey(
+        "people.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
     district = models.CharField(max_length=100, blank=True)
     occurred_on = models.DateField(null=True, blank=True)
     is_named = models.BooleanField(default=False)
@@ -57,7 +61,9 @@ class Author(models.TextChoices):
 class Message(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
     author = models.CharField(max_length=10, choices=Author.choices)
-    staff = models.ForeignKey("people.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    staff = models.ForeignKey(
+        "people.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(db_index=True)
     body = models.BinaryField()  # encrypted text
 
@@ -67,7 +73,9 @@ class Message(models.Model):
 
 class Evidence(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
-    message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence")
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="evidence"
+    )
     added_by = models.CharField(max_length=10, choices=Author.choices, default=Author.REPORTER)
     storage_name = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=10)  # image, document, audio, video

@@ -13,6 +13,7 @@ import io
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -25,7 +26,7 @@ from tipoff.cases.services import case_open
 from tipoff.lib import crypto, evidence, receipts
 from tipoff.people.models import Body, Category, Unit
 from tipoff.reports.content import ReportContent
-from tipoff.reports.models import Author, Evidence, Message, Report, ReceiptSalt
+from tipoff.reports.models import Author, Evidence, Message, ReceiptSalt, Report
 from tipoff.reports.validation import (
     MAX_SHORT,
     MAX_TEXT,
@@ -137,7 +138,9 @@ def _validate(data: ReportInput) -> tuple[Category, Unit | None, ReportContent, 
         if not cleaned["reporter_name"]:
             problems.add("reporter_name", _("A named report needs your name."))
         if not cleaned["reporter_contact"]:
-            problems.add("reporter_contact", _("A named report needs a phone number or e-mail address."))
+            problems.add(
+                "reporter_contact", _("A named report needs a phone number or e-mail address.")
+            )
         else:
             check_contact(problems, cleaned["reporter_contact"])
     if len(data.evidence) > settings.EVIDENCE_MAX_FILES:
@@ -162,7 +165,9 @@ def _validate(data: ReportInput) -> tuple[Category, Unit | None, ReportContent, 
     return category, unit, content, cleaned
 
 
-def sanitise_evidence(files: Sequence[EvidenceFile], *, field_name: str = "evidence") -> list[evidence.SanitisedFile]:
+def sanitise_evidence(
+    files: Sequence[EvidenceFile], *, field_name: str = "evidence"
+) -> list[evidence.SanitisedFile]:
     problems = Problems()
     clean: list[evidence.SanitisedFile] = []
     limit = settings.EVIDENCE_MAX_FILE_MB * 1024 * 1024
@@ -170,7 +175,9 @@ def sanitise_evidence(files: Sequence[EvidenceFile], *, field_name: str = "evide
         try:
             clean.append(evidence.sanitise(item.data, max_bytes=limit))
         except evidence.RejectedFile as exc:
-            problems.add(field_name, _("File %(n)d: %(reason)s") % {"n": index, "reason": exc.message})
+            problems.add(
+                field_name, _("File %(n)d: %(reason)s") % {"n": index, "reason": exc.message}
+            )
     problems.raise_if_any()
     return clean
 
@@ -201,7 +208,9 @@ def _discard_files(stored: list[_StoredFile]) -> None:
         storage.delete(item.name)
 
 
-def _evidence_rows(report: Report, stored: list[_StoredFile], *, added_by: str, message: Message | None) -> None:
+def _evidence_rows(
+    report: Report, stored: list[_StoredFile], *, added_by: str, message: Message | None
+) -> None:
     now = timezone.now()
     Evidence.objects.bulk_create(
         Evidence(
@@ -255,11 +264,13 @@ def report_submit(*, data: ReportInput) -> SubmittedReport:
                         received_at=now,
                         receipt_lookup=secrets_.lookup,
                         sealed_key=sealed_key,
-                        reporter_wrapped_key=crypto.encrypt(secrets_.reporter_key, data_key, label="reporter"),
+                        reporter_wrapped_key=crypto.encrypt(
+                            secrets_.reporter_key, data_key, label="reporter"
+                        ),
                         content=encrypted_content,
                     )
                     _evidence_rows(report, stored, added_by=Author.REPORTER, message=None)
-                    transaction.on_commit(lambda: _after_submit(report.pk))
+                    transaction.on_commit(partial(_after_submit, report.pk))
                 return SubmittedReport(report=report, receipt=code)
             except IntegrityError:
                 # A receipt collision (astronomically unlikely): draw another code.
@@ -293,15 +304,25 @@ def reporter_open(*, code: str) -> ReporterAccess | None:
     if not receipts.is_well_formed(normalised, settings.RECEIPT_DIGITS):
         return None
     secrets_ = receipts.derive(normalised, salt=receipt_salt(), params=receipt_kdf_params())
-    report = Report.objects.filter(receipt_lookup=secrets_.lookup).select_related("case", "body").first()
+    report = (
+        Report.objects.filter(receipt_lookup=secrets_.lookup).select_related("case", "body").first()
+    )
     if report is None:
         return None
-    data_key = crypto.decrypt(secrets_.reporter_key, bytes(report.reporter_wrapped_key), label="reporter")
+    data_key = crypto.decrypt(
+        secrets_.reporter_key, bytes(report.reporter_wrapped_key), label="reporter"
+    )
     return ReporterAccess(report=report, data_key=data_key)
 
 
 def message_post(
-    *, report: Report, data_key: bytes, text: str, author: str, staff=None, files: Sequence[EvidenceFile] = ()
+    *,
+    report: Report,
+    data_key: bytes,
+    text: str,
+    author: str,
+    staff=None,
+    files: Sequence[EvidenceFile] = (),
 ) -> Message:
     """Add a message (and optional evidence) to a report's thread."""
     problems = Problems()
@@ -329,7 +350,7 @@ def message_post(
         _discard_files(stored)
         raise
     if author == Author.REPORTER:
-        transaction.on_commit(lambda: _after_reporter_message(report.pk))
+        transaction.on_commit(partial(_after_reporter_message, report.pk))
     return message
 
 

@@ -45,7 +45,9 @@ def notify_reporter_message(report_id: int) -> int:
     if report is None:
         return 0
     assignee = report.case.assignee
-    recipients = [assignee.email] if assignee and assignee.email else _intake_addresses(report.body_id)
+    recipients = (
+        [assignee.email] if assignee and assignee.email else _intake_addresses(report.body_id)
+    )
     if not recipients:
         return 0
     send_mail(

@@ -69,7 +69,9 @@ def check_date(problems: Problems, occurred_on: dt.date | None) -> None:
         problems.add("occurred_on", _("This date is too long ago."))
 
 
-def clean_answers(problems: Problems, category: Category, answers: dict[str, str]) -> dict[str, str]:
+def clean_answers(
+    problems: Problems, category: Category, answers: dict[str, str]
+) -> dict[str, str]:
     """Keep only the category's own questions; check required ones and types."""
     cleaned: dict[str, str] = {}
     for question in category.questions or []:
