@@ -168,6 +168,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
+# Retention: contents of reports whose case finished this long ago are purged
+# by `manage.py purge_expired` (statistics keep the case row).
+RETENTION_DAYS = env_int("RETENTION_DAYS", 730, minimum=1)
+
 # Uploads: limits are per file and per report; Django streams big files to disk.
 EVIDENCE_MAX_FILE_MB = env_int("EVIDENCE_MAX_FILE_MB", 25, minimum=1)
 EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 10, minimum=0)
