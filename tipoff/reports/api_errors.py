@@ -93,14 +93,14 @@ def _unreadable_body(exc: HttpError) -> ApiProblem:
 
 # Parts of an error location that name where the value was, not which field.
 _LOCATION_ROOTS = {"body", "query", "path", "header", "form", "file", "cookie"}
-_BODY_PARAMETERS = {"report", "payload"}
 
 
 def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc]
-    if parts and parts[0] in _LOCATION_ROOTS:
-        parts = parts[1:]
-    if len(parts) > 1 and parts[0] in _BODY_PARAMETERS:
+    root = parts.pop(0) if parts and parts[0] in _LOCATION_ROOTS else ""
+    if root == "body" and len(parts) > 1:
+        # ["body", <the view's parameter>, field, ...]: the parameter is no field
+        # of the JSON object (in multipart, a lone parameter is the form part).
         parts = parts[1:]
     if parts and parts[0] == "answers":
         # answers.<key>, as the service names them; deeper parts are union members
