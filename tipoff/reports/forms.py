@@ -136,6 +136,12 @@ class ReportForm(forms.Form):
             if key:
                 self.fields[ANSWER_PREFIX + key] = _question_field(question)
                 self.question_keys.append(key)
+        # What a report must contain is the service's rule: the form only parses,
+        # so every problem comes back in one answer. Browsers still get the hint.
+        for field in self.fields.values():
+            if field.required:
+                field.required = False
+                field.widget.attrs["required"] = True
 
     def answer_fields(self) -> list[forms.BoundField]:
         return [self[ANSWER_PREFIX + key] for key in self.question_keys]
@@ -148,7 +154,7 @@ class ReportForm(forms.Form):
             body=self.body,
             channel="web",
             category_id=self.category.pk,
-            what=data["what"],
+            what=data.get("what") or "",
             unit_id=int(unit) if unit and unit != UNIT_OTHER else None,
             unit_other=data.get("unit_other", ""),
             official_name=data.get("official_name", ""),
@@ -158,7 +164,7 @@ class ReportForm(forms.Form):
             when_detail=data.get("when_detail", ""),
             place=data.get("place", ""),
             answers={key: data.get(ANSWER_PREFIX + key) or "" for key in self.question_keys},
-            is_named=data.get("identity") == "named",
+            is_named=data.get("identity") == "named",  # anonymous unless asked otherwise
             reporter_name=data.get("reporter_name", ""),
             reporter_contact=data.get("reporter_contact", ""),
             language="en" if (get_language() or "").startswith("en") else "zh-hans",

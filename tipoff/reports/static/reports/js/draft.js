@@ -8,7 +8,7 @@
  */
 (function () {
   "use strict";
-  var t = window.gettext || function (text) { return text; };
+  var gettext = window.gettext || function (text) { return text; };
   var fmt = window.interpolate || function (text, args) {
     var i = 0;
     return text.replace(/%s/g, function () { return String(args[i++]); });
@@ -108,9 +108,9 @@
     touched = true;
     try {
       storage.setItem(key, JSON.stringify({ saved: Date.now(), fields: collect() }));
-      show(t("Draft saved on this device."));
+      show(gettext("Draft saved on this device."));
     } catch (e) {
-      show(t("The draft could not be saved on this device."));
+      show(gettext("The draft could not be saved on this device."));
     }
   }
   function later() {
@@ -128,7 +128,7 @@
         apply(draft.fields || {});
         touched = true;
         var when = new Date(draft.saved).toLocaleString(document.documentElement.lang || undefined);
-        show(fmt(t("Your draft from %s has been restored. Files have to be attached again."), [when]));
+        show(fmt(gettext("Your draft from %s has been restored. Files have to be attached again."), [when]));
       } catch (e) {
         storage.removeItem(key);
       }
@@ -155,6 +155,6 @@
         el.value = "";
       }
     });
-    show(t("Draft discarded."));
+    show(gettext("Draft discarded."));
   });
 })();

@@ -2,7 +2,7 @@
  * are uploaded, and send a form only once. The server checks the same limits. */
 (function () {
   "use strict";
-  var t = window.gettext || function (text) { return text; };
+  var gettext = window.gettext || function (text) { return text; };
   var fmt = window.interpolate || function (text, args) {
     var i = 0;
     return text.replace(/%s/g, function () { return String(args[i++]); });
@@ -15,11 +15,11 @@
       var maxMb = parseInt(input.getAttribute("data-max-mb"), 10);
       var problems = [];
       if (input.files.length > maxFiles) {
-        problems.push(fmt(t("You chose %s files; at most %s can be sent."), [input.files.length, maxFiles]));
+        problems.push(fmt(gettext("You chose %s files; at most %s can be sent."), [input.files.length, maxFiles]));
       }
       Array.prototype.forEach.call(input.files, function (file) {
         if (file.size > maxMb * 1024 * 1024) {
-          problems.push(fmt(t("“%s” is larger than %s MB."), [file.name, maxMb]));
+          problems.push(fmt(gettext("“%s” is larger than %s MB."), [file.name, maxMb]));
         }
       });
       var text = problems.join(" ");
@@ -37,7 +37,7 @@
       if (button) {
         window.setTimeout(function () {
           button.disabled = true;
-          button.textContent = t("Sending…");
+          button.textContent = gettext("Sending…");
         }, 0);
       }
     });
