@@ -1,7 +1,5 @@
 """The WeChat webhook driven exactly as WeChat's servers drive it, in plain and safe mode."""
 
-# ruff: noqa: RUF001 - Chinese text uses full-width punctuation
-
 from __future__ import annotations
 
 import time

@@ -11,6 +11,7 @@ then answered as a duplicate: a retry storm never creates a second report.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -117,7 +118,7 @@ def conversation_handle(
                 note = _("Your unfinished report was deleted after 24 hours without an answer.")
             replies = [note, *replies]
         idle = result.state.get("step") == "idle" and not result.state.get("draft")
-        if idle and not result.state.get("switched") and not conversation.media.exists():
+        if result.finished and idle and not conversation.media.exists():
             # Nothing left that needs the sender's identifier: forget it.
             conversation.delete()
         else:
@@ -167,6 +168,23 @@ def outbox_open(row: OutboundMessage) -> tuple[str, str]:
 
 def reply_budget_seconds() -> float:
     return float(getattr(settings, "CHANNELS_REPLY_BUDGET_SECONDS", 4.0))
+
+
+def reply_plan(
+    *, account: ChannelAccount, recipient: str, replies: list[str], started: float, limit_bytes: int
+) -> str | None:
+    """The part of the replies that goes in the webhook's response; the rest is sent later.
+
+    When the turn took longer than the channel's reply budget, the service has
+    stopped waiting: everything goes through the API and None is returned.
+    """
+    chunks = split_reply("\n\n".join(r for r in replies if r), limit_bytes=limit_bytes)
+    late = time.monotonic() - started > reply_budget_seconds()
+    rest = chunks if late else chunks[1:]
+    if rest:
+        with transaction.atomic():
+            outbox_queue(account=account, recipient=recipient, texts=rest)
+    return None if late else chunks[0]
 
 
 # --- retention -------------------------------------------------------------------------

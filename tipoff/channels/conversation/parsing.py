@@ -1,7 +1,5 @@
 """Reading what a reporter typed: commands in both languages, numbers, dates, receipts."""
 
-# ruff: noqa: RUF001, RUF002 - Chinese text uses full-width punctuation
-
 from __future__ import annotations
 
 import datetime as dt

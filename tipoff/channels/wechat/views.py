@@ -5,20 +5,13 @@ from __future__ import annotations
 import secrets
 import time
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from tipoff.channels.accounts import credentials_of
 from tipoff.channels.conversation.engine import Incoming
 from tipoff.channels.media import MediaRef
 from tipoff.channels.models import ChannelAccount
-from tipoff.channels.services import (
-    conversation_forget,
-    conversation_handle,
-    outbox_queue,
-    reply_budget_seconds,
-    split_reply,
-)
+from tipoff.channels.services import conversation_forget, conversation_handle, reply_plan
 from tipoff.channels.signing import MalformedPayload, cdata, fresh, same, sorted_sha1, xml_fields
 from tipoff.channels.wechat.crypto import MessageCrypto
 
@@ -116,20 +109,20 @@ def _answer(
     )
     if turn.duplicate or not turn.replies:
         return _text("success", 200)
-    chunks = split_reply("\n\n".join(turn.replies), limit_bytes=PASSIVE_LIMIT_BYTES)
-    if time.monotonic() - started > reply_budget_seconds():
-        # Too late for a passive reply: WeChat has given up on this request.
-        with transaction.atomic():
-            outbox_queue(account=account, recipient=openid, texts=chunks)
+    first = reply_plan(
+        account=account,
+        recipient=openid,
+        replies=turn.replies,
+        started=started,
+        limit_bytes=PASSIVE_LIMIT_BYTES,
+    )
+    if first is None:  # too late for a passive reply: it follows through the API
         return _text("success", 200)
-    if len(chunks) > 1:
-        with transaction.atomic():
-            outbox_queue(account=account, recipient=openid, texts=chunks[1:])
     reply = (
         f"<xml><ToUserName>{cdata(openid)}</ToUserName>"
         f"<FromUserName>{cdata(message.get('ToUserName', ''))}</FromUserName>"
         f"<CreateTime>{int(time.time())}</CreateTime><MsgType>{cdata('text')}</MsgType>"
-        f"<Content>{cdata(chunks[0])}</Content></xml>"
+        f"<Content>{cdata(first)}</Content></xml>"
     )
     if crypto is not None:
         reply = _encrypted(crypto, reply)

@@ -1,0 +1,143 @@
+"""The e-mail channel against a real IMAP server (dovecot) and an SMTP sink, on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from email.message import EmailMessage
+from email.utils import make_msgid
+from typing import Any
+
+import pytest
+from conftest import receipt_in
+from imap_tools import MailBoxUnencrypted
+from mailservers import Imap, SmtpSink, start_dovecot, start_smtp_sink
+
+from tipoff.channels.accounts import account_create
+from tipoff.channels.email.poller import mailbox_poll, reply_text
+from tipoff.channels.models import Conversation
+from tipoff.reports.models import Author, Report
+
+REPORTER = "whistle@example.org"
+MAILBOX = "jubao@commission.example"
+
+
+@pytest.fixture(scope="module")
+def imap() -> Iterator[Imap]:
+    yield from start_dovecot()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    yield from start_smtp_sink()
+
+
+@pytest.fixture
+def account(body: Any, imap: Imap, smtp: SmtpSink, settings: Any) -> Any:
+    settings.CHANNELS_TRANSPORT = "http"  # the real SMTP client, against the sink
+    with MailBoxUnencrypted(imap.host, imap.port).login(imap.user, imap.password) as box:
+        uids = [m.uid for m in box.fetch(mark_seen=False) if m.uid]
+        if uids:
+            box.delete(uids)
+    created, _ = account_create(
+        body=body.body,
+        kind="email",
+        credentials={
+            "address": MAILBOX,
+            "imap_host": imap.host,
+            "imap_port": str(imap.port),
+            "imap_user": imap.user,
+            "imap_password": imap.password,
+            "imap_security": "none",
+            "smtp_host": smtp.host,
+            "smtp_port": str(smtp.port),
+            "smtp_security": "none",
+        },
+    )
+    return created
+
+
+class Reporter:
+    """Writes to the mailbox (IMAP APPEND, as delivery would) and reads answers from the sink."""
+
+    def __init__(self, imap: Imap, smtp: SmtpSink, account: Any, capture: Any) -> None:
+        self.imap, self.smtp, self.account, self.capture = imap, smtp, account, capture
+        self.message_ids: list[str] = []
+
+    def deliver(
+        self, text: str, *, attachment: bytes | None = None, message_id: str | None = None
+    ) -> None:
+        message = EmailMessage()
+        message["From"] = f"Reporter <{REPORTER}>"
+        message["To"] = MAILBOX
+        message["Subject"] = "Re: 举报回复 / Your report"
+        message["Message-ID"] = message_id or make_msgid(domain="example.org")
+        self.message_ids.append(message["Message-ID"])
+        message.set_content(text + "\n\nOn Mon, the commission wrote:\n> earlier text\n")
+        if attachment:
+            message.add_attachment(
+                attachment, maintype="image", subtype="jpeg", filename="photo.jpg"
+            )
+        with MailBoxUnencrypted(self.imap.host, self.imap.port).login(
+            self.imap.user, self.imap.password
+        ) as box:
+            box.append(message.as_bytes(), "INBOX")
+
+    def say(self, text: str, **kw: Any) -> str:
+        before = len(self.smtp.messages)
+        self.deliver(text, **kw)
+        with self.capture(execute=True):
+            assert mailbox_poll(self.account) >= 1
+        answers = self.smtp.to(REPORTER)[before:]
+        assert answers, "no answer by e-mail"
+        assert all(m["From"] == MAILBOX for m in answers)
+        return "\n\n".join(str(m.get_payload(decode=True).decode()) for m in answers)
+
+
+@pytest.fixture
+def reporter(
+    imap: Imap, smtp: SmtpSink, account: Any, django_capture_on_commit_callbacks: Any
+) -> Reporter:
+    return Reporter(imap, smtp, account, django_capture_on_commit_callbacks)
+
+
+def test_quoted_text_is_cut_off() -> None:
+    assert reply_text("confirm\n\nOn Mon, 1 Jan 2024, X wrote:\n> older") == "confirm"
+    assert reply_text("确认\n\n在 2024年1月1日，某某 写道：\n> 旧内容") == "确认"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_report_by_email_status_and_reply(
+    reporter: Reporter, body: Any, jpeg: bytes, inspector_says: Any, thread_of: Any
+) -> None:
+    assert "1." in reporter.say("Hello, I want to report something.")
+    reporter.say("1")
+    reporter.say("2")  # formalism
+    reporter.say("skip")
+    reporter.say("Zhao Liu, section chief")
+    reporter.say("2024-03-15")
+    reporter.say("City hall")
+    reporter.say("Fake inspection records were written for a site visit that never happened.")
+    assert "1" in reporter.say("Here is a photo of the record.", attachment=jpeg)
+    reporter.say("done")
+    review = reporter.say("1")
+    assert "Zhao Liu" in review
+    final = reporter.say("confirm")
+    code = receipt_in(final)  # the receipt goes back by e-mail, and only there
+    report = Report.objects.get()
+    assert report.channel == "email" and report.evidence.count() == 1
+    assert not Conversation.objects.exists()
+
+    inspector_says(report, "Who signed the records?")
+    assert "Who signed the records?" in reporter.say(f"status {code}")
+    assert "passed" in reporter.say("The deputy director signed them.")
+    reporter.say("done")
+    assert thread_of(report)[-1] == (Author.REPORTER, "The deputy director signed them.")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_resent_message_is_read_once(reporter: Reporter, smtp: SmtpSink) -> None:
+    reporter.deliver("hello", message_id="<same@example.org>")
+    reporter.deliver("hello", message_id="<same@example.org>")
+    assert mailbox_poll(reporter.account) == 2
+    assert mailbox_poll(reporter.account) == 0  # nothing new: the UID cursor moved on
+    assert len(smtp.to(REPORTER)) == 1

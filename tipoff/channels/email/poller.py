@@ -1,0 +1,117 @@
+"""Polling a mailbox over IMAP: new messages by UID, each one a conversation turn.
+
+The account's cursor remembers UIDVALIDITY and the last UID handled, so each
+message is read once; the Message-ID de-duplicates what a UIDVALIDITY reset or
+a resent copy would bring again. Attachments become the report's evidence;
+quoted earlier replies are cut off so only what the reporter wrote counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessage
+from imap_tools.errors import MailboxLoginError
+
+from tipoff.channels.accounts import credentials_of
+from tipoff.channels.conversation.engine import Incoming
+from tipoff.channels.media import MediaRef
+from tipoff.channels.models import ChannelAccount, Kind
+from tipoff.channels.services import conversation_handle, inbound_seen, outbox_queue
+
+BATCH = 50
+MAX_ATTACHMENTS = 10
+_QUOTE_START = re.compile(
+    r"^(On .+ wrote:|-+ ?Original Message ?-+|.{0,40}写道[:：]|From: .+|发件人[:：].+)$",
+    re.IGNORECASE,
+)
+
+
+def reply_text(text: str) -> str:
+    """What the reporter wrote, without the quoted conversation below it."""
+    kept = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if _QUOTE_START.match(line.strip()):
+            break
+        if line.startswith(">"):
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip()
+
+
+def _kind(content_type: str) -> str:
+    major = content_type.split("/", 1)[0]
+    return {"image": "image", "audio": "voice", "video": "video"}.get(major, "document")
+
+
+def _mailbox(creds: dict[str, str]) -> MailBox | MailBoxUnencrypted | MailBoxStartTls:
+    security = creds.get("imap_security", "ssl")
+    host = creds["imap_host"]
+    if security == "none":
+        return MailBoxUnencrypted(host, int(creds.get("imap_port") or 143), timeout=30)
+    if security == "starttls":
+        return MailBoxStartTls(host, int(creds.get("imap_port") or 143), timeout=30)
+    return MailBox(host, int(creds.get("imap_port") or 993), timeout=30)
+
+
+def message_handle(*, account: ChannelAccount, message: MailMessage, uid_key: str) -> None:
+    sender = (message.from_ or "").strip().lower()
+    if not sender or sender == credentials_of(account)["address"].lower():
+        return
+    message_id = (message.headers.get("message-id") or ("",))[0].strip()
+    if inbound_seen(account=account, key=f"mail:{message_id or uid_key}"):
+        return
+    replies: list[str] = []
+    for attachment in list(message.attachments)[:MAX_ATTACHMENTS]:
+        turn = conversation_handle(
+            account=account,
+            sender=sender,
+            incoming=Incoming(kind="media"),
+            media_ref=MediaRef(_kind(attachment.content_type), data=attachment.payload),
+        )
+        replies.extend(turn.replies[:1])
+    text = reply_text(message.text or "") or reply_text(message.subject or "")
+    if text or not message.attachments:
+        replies.extend(
+            conversation_handle(
+                account=account, sender=sender, incoming=Incoming(text=text[:6000])
+            ).replies
+        )
+    outbox_queue(account=account, recipient=sender, texts=replies)
+
+
+def mailbox_poll(account: ChannelAccount) -> int:
+    """Handle the mailbox's new messages; returns how many were read."""
+    creds = credentials_of(account)
+    handled = 0
+    try:
+        with _mailbox(creds).login(
+            creds["imap_user"], creds["imap_password"], initial_folder="INBOX"
+        ) as box:
+            status = box.folder.status("INBOX")
+            validity = int(status.get("UIDVALIDITY", 0))
+            cursor = dict(account.cursor or {})
+            last = int(cursor.get("last_uid", 0)) if cursor.get("uidvalidity") == validity else 0
+            for message in box.fetch(
+                AND(uid=f"{last + 1}:*"), mark_seen=True, limit=BATCH, bulk=True
+            ):
+                uid = int(message.uid or 0)
+                if uid <= last:
+                    continue  # "n:*" always returns the newest message, even when it is older
+                message_handle(account=account, message=message, uid_key=f"uid:{validity}:{uid}")
+                last = max(last, uid)
+                handled += 1
+                account.cursor = {"uidvalidity": validity, "last_uid": last}
+                account.save(update_fields=["cursor"])
+    except MailboxLoginError as exc:
+        raise ConnectionError("IMAP login refused") from exc
+    return handled
+
+
+def mailboxes_poll() -> int:
+    total = 0
+    for account in ChannelAccount.objects.filter(kind=Kind.EMAIL, active=True).select_related(
+        "body"
+    ):
+        total += mailbox_poll(account)
+    return total

@@ -1,0 +1,1 @@
+"""Telegram bot: webhook with the secret-token header, replies in the webhook response."""

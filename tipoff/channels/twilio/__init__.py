@@ -1,0 +1,1 @@
+"""SMS and WhatsApp through a Twilio-style gateway: signed form webhooks and TwiML replies."""

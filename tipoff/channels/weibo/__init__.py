@@ -1,0 +1,1 @@
+"""Weibo fans service: echostr check with the app secret, JSON pushes, passive JSON replies."""
