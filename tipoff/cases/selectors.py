@@ -1,12 +1,17 @@
-"""Reading cases: what a reporter may be told about their case's progress."""
+"""Reading cases: their reports, what a reporter may be told, deadlines and the timeline."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
-from tipoff.cases.models import Case, Status
+from tipoff.cases.models import ENDED, Case, Decision, DecisionState, Finding, Status
+from tipoff.reports.models import Report
 
 # What each state means, said plainly to the person who reported.
 _REPORTER_TEXT = {
@@ -17,9 +22,13 @@ _REPORTER_TEXT = {
     Status.DECISION_PROPOSED: _("The inspection is finished and a decision is being approved."),
     Status.DECIDED: _("A decision has been taken on your report."),
     Status.CLOSED: _("Handling of your report is complete."),
-    Status.REJECTED: _("Your report could not be accepted. See the message from the inspectors below."),
+    Status.REJECTED: _(
+        "Your report could not be accepted. See the message from the inspectors below."
+    ),
     Status.FORWARDED: _("Your report has been forwarded to the body responsible for it."),
-    Status.MERGED: _("Your report is being handled together with other reports about the same matter."),
+    Status.MERGED: _(
+        "Your report is being handled together with other reports about the same matter."
+    ),
 }
 
 
@@ -34,5 +43,111 @@ class ReporterStatus:
 
 
 def case_status_for_reporter(case: Case) -> ReporterStatus:
+    """The status a reporter sees: a merged report shows the case it joined."""
+    details: list[str] = []
+    seen = {case.pk}
+    while case.merged_into_id is not None and case.merged_into_id not in seen:
+        details.append(str(_REPORTER_TEXT[Status.MERGED]))
+        case = Case.objects.get(pk=case.merged_into_id)
+        seen.add(case.pk)
     status = Status(case.status)
-    return ReporterStatus(code=status.value, label=str(status.label), explanation=str(_REPORTER_TEXT[status]))
+    if case.forwarded_from.exists():
+        previous = case.forwarded_from.select_related("body").first()
+        if previous is not None:
+            details.append(
+                _g("Your report was forwarded from %(old)s to %(new)s, which handles it now.")
+                % {"old": previous.body.name(), "new": case.body.name()}
+            )
+    if status == Status.REJECTED and case.reporter_note:
+        details.append(_g("Reason: %(reason)s") % {"reason": case.reporter_note})
+    if status in (Status.DECIDED, Status.CLOSED):
+        details.extend(decision_lines_for_reporter(case))
+    return ReporterStatus(
+        code=status.value,
+        label=str(status.label),
+        explanation=str(_REPORTER_TEXT[status]),
+        details=tuple(details),
+    )
+
+
+def decision_approved(case: Case) -> Decision | None:
+    return case.decisions.filter(state=DecisionState.APPROVED).order_by("approved_at", "id").last()
+
+
+def decision_lines_for_reporter(case: Case) -> list[str]:
+    """The approved outcome in plain words: finding, measures taken (no names), summary."""
+    decision = decision_approved(case)
+    if decision is None:
+        return []
+    lines = [_g("Finding: %(finding)s") % {"finding": Finding(decision.finding).label}]
+    counts = (
+        decision.sanctions.values("kind__name_zh", "kind__name_en", "kind__order")
+        .annotate(n=Count("id"))
+        .order_by("kind__order")
+    )
+    from django.utils.translation import get_language
+
+    english = (get_language() or "").startswith("en")
+    measures = [
+        f"{row['kind__name_en'] if english else row['kind__name_zh']} × {row['n']}"
+        for row in counts
+    ]
+    if measures:
+        lines.append(_g("Measures taken: %(measures)s") % {"measures": "; ".join(measures)})
+    if decision.summary:
+        lines.append(decision.summary)
+    return lines
+
+
+def case_reports(case: Case) -> QuerySet[Report]:
+    """The reports of the matter: the case's own and those of cases merged into it."""
+    return (
+        Report.objects.filter(Q(case=case) | Q(case__merged_into=case))
+        .select_related("category", "unit", "case")
+        .order_by("received_at", "id")
+    )
+
+
+def case_primary_report(case: Case) -> Report | None:
+    return case_reports(case).first()
+
+
+# --- deadlines ----------------------------------------------------------------
+
+DUE_SOON = {"acknowledge": dt.timedelta(days=2), "conclude": dt.timedelta(days=14)}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str  # acknowledge | conclude
+    due: dt.datetime
+    flag: str  # overdue | due_soon | ""
+
+    @property
+    def label(self) -> str:
+        return _g("Acknowledge by") if self.kind == "acknowledge" else _g("Conclude by")
+
+
+def case_deadline(case: Case, now: dt.datetime | None = None) -> Deadline | None:
+    """The deadline that applies now: acknowledging until triage, then concluding."""
+    if case.status in ENDED:
+        return None
+    now = now or timezone.now()
+    kind = "acknowledge" if case.status == Status.RECEIVED else "conclude"
+    due = case.acknowledge_due if kind == "acknowledge" else case.conclude_due
+    flag = "overdue" if due < now else "due_soon" if due - now <= DUE_SOON[kind] else ""
+    return Deadline(kind=kind, due=due, flag=flag)
+
+
+def overdue_q(now: dt.datetime) -> Q:
+    return Q(status=Status.RECEIVED, acknowledge_due__lt=now) | (
+        ~Q(status__in=[*ENDED, Status.RECEIVED]) & Q(conclude_due__lt=now)
+    )
+
+
+def due_soon_q(now: dt.datetime) -> Q:
+    ack, conclude = DUE_SOON["acknowledge"], DUE_SOON["conclude"]
+    return Q(status=Status.RECEIVED, acknowledge_due__gte=now, acknowledge_due__lte=now + ack) | (
+        ~Q(status__in=[*ENDED, Status.RECEIVED])
+        & Q(conclude_due__gte=now, conclude_due__lte=now + conclude)
+    )

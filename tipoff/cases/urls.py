@@ -1,9 +1,22 @@
+"""The back office, under /office/."""
+
 from django.urls import path
 
-from tipoff.cases import views
+from tipoff.cases import admin_views, views
 
 app_name = "office"
 urlpatterns = [
-    path("", views.case_list, name="case_list"),
-    path("reports/<uuid:public_id>/", views.report_detail, name="report_detail"),
+    path("", views.home, name="home"),
+    path("queue/<slug:name>/", views.queue, name="queue"),
+    path("queue/<slug:name>/export.csv", views.queue_csv, name="queue_csv"),
+    path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("cases/<int:pk>/do/<slug:action>/", views.case_action, name="case_action"),
+    path("cases/<int:pk>/dossier.pdf", views.case_pdf, name="case_pdf"),
+    path("cases/<int:pk>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence"),
+    path("cases/<int:pk>/files/<int:file_id>/", views.file_download, name="file"),
+    path("audit/", admin_views.audit_list, name="audit"),
+    path("settings/", admin_views.settings_view, name="settings"),
+    path("settings/measures/<int:pk>/toggle/", admin_views.sanction_toggle, name="sanction_toggle"),
+    path("exclusions/", admin_views.exclusions, name="exclusions"),
+    path("exclusions/<int:pk>/lift/", admin_views.exclusion_lift_view, name="exclusion_lift"),
 ]

@@ -1,36 +1,219 @@
-"""The back office (minimal for now): a list of reports and one report, decrypted."""
+"""The back office: queues, the case page, case actions and downloads. Views stay thin."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from collections.abc import Iterator
 
-from tipoff.audit.services import audit_record
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tipoff.cases import actions, exports, permissions
+from tipoff.cases.investigation import case_file_open, report_evidence_open
+from tipoff.cases.models import Case, CaseFile
+from tipoff.cases.presenters import case_page
+from tipoff.cases.queues import (
+    QUEUES,
+    Filters,
+    queue_cases,
+    queue_filter,
+    queue_search,
+    with_reports,
+)
+from tipoff.cases.selectors import case_deadline, case_reports
 from tipoff.people.keys import session_body_key
-from tipoff.reports.models import Report
-from tipoff.reports.selectors import report_content, report_data_key, report_initial_evidence, report_thread
+from tipoff.people.models import Role, User
+from tipoff.reports.models import Evidence
+from tipoff.reports.services import SubmissionInvalid
+
+from .forms import FilterForm
+
+DEFAULT_QUEUE: dict[str, str] = {Role.INTAKE: "triage", Role.INSPECTOR: "mine", Role.LEADER: "team"}
+PAGE_SIZE = 50
 
 
-@login_required
-def case_list(request: HttpRequest) -> HttpResponse:
-    reports = Report.objects.filter(body_id=request.user.body_id).select_related("case", "category", "unit")[:200]
-    return render(request, "office/case_list.html", {"reports": reports})
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
-@login_required
-def report_detail(request: HttpRequest, public_id) -> HttpResponse:
-    report = get_object_or_404(
-        Report.objects.select_related("case", "category", "unit"), public_id=public_id, body_id=request.user.body_id
+@permissions.staff_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("office:queue", DEFAULT_QUEUE.get(_staff(request).role, "all"))
+
+
+def _filters(form: FilterForm) -> Filters:
+    data = form.cleaned_data if form.is_valid() else {}
+    return Filters(
+        category=data.get("category") or "",
+        unit=data.get("unit"),
+        district=data.get("district") or "",
+        channel=data.get("channel") or "",
+        status=data.get("status") or "",
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        query=(data.get("q") or "").strip(),
     )
-    key = session_body_key(request, report.body_id)
-    context = {"report": report, "locked": key is None}
-    if key is not None:
-        data_key = report_data_key(report=report, body_private_key=key)
-        context.update(
-            content=report_content(report=report, data_key=data_key),
-            thread=report_thread(report=report, data_key=data_key),
-            evidence=report_initial_evidence(report=report),
+
+
+@permissions.staff_required
+def queue(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in QUEUES:
+        raise Http404
+    user = _staff(request)
+    assert user.body is not None
+    form = FilterForm(request.GET or None, body=user.body)
+    filters = _filters(form)
+    qs = queue_filter(queue_cases(user=user, queue=name), filters)
+    key = session_body_key(request, user.body_id) if filters.query else None  # type: ignore[arg-type]
+    search = None
+    if filters.query and key is not None:
+        search = queue_search(user=user, qs=qs, query=filters.query, body_key=key)
+        page = Paginator(search.cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    else:
+        page = Paginator(with_reports(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {"case": c, "report": next(iter(c.reports.all()), None), "deadline": case_deadline(c)}
+        for c in page
+    ]
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(
+        request,
+        "office/queue.html",
+        {
+            "queue": name,
+            "queues": QUEUES,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "search": search,
+            "search_locked": bool(filters.query) and key is None,
+            "query_string": request.GET.urlencode(),
+        },
+        status=status,
+    )
+
+
+@permissions.staff_required
+def queue_csv(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in QUEUES:
+        raise Http404
+    user = _staff(request)
+    assert user.body is not None
+    form = FilterForm(request.GET or None, body=user.body)
+    qs = queue_filter(queue_cases(user=user, queue=name), _filters(form))
+    return exports.queue_csv_response(user=user, queue=name, cases=with_reports(qs))
+
+
+def _case_for(request: HttpRequest, pk: int) -> Case:
+    case = get_object_or_404(Case.objects.select_related("team", "assignee", "body"), pk=pk)
+    if not permissions.visible(request.user, case):
+        raise Http404  # not 403: whether a case exists is need-to-know too
+    return case
+
+
+@permissions.staff_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    return _render_case(request, case)
+
+
+def _render_case(
+    request: HttpRequest,
+    case: Case,
+    *,
+    bound: dict | None = None,
+    status: int = 200,
+    error: str = "",
+) -> HttpResponse:
+    user = _staff(request)
+    context = case_page(
+        case=case, actor=user, body_key=session_body_key(request, case.body_id), bound=bound
+    )
+    context["action_error"] = error
+    return render(request, "office/case.html", context, status=status)
+
+
+@require_POST
+@permissions.staff_required
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    case = _case_for(request, pk)
+    user = _staff(request)
+    handler = actions.HANDLERS.get(action)
+    if handler is None:
+        raise Http404
+    permissions.require(user, action, case)
+    try:
+        bound = handler(request, case, user, session_body_key(request, case.body_id))
+    except actions.KeyMissing:
+        return _render_case(
+            request,
+            case,
+            status=403,
+            error=_("Your session holds no key for this body. Sign out and sign in again."),
         )
-        audit_record(actor=request.user, action="report.read", body_id=report.body_id, obj=report)
-    return render(request, "office/report_detail.html", context)
+    except actions.TransitionRefused as exc:
+        return _render_case(request, case, status=409, error=exc.message)
+    except SubmissionInvalid as exc:
+        return _render_case(
+            request,
+            case,
+            status=400,
+            error=" ".join(str(m) for ms in exc.errors.values() for m in ms),
+        )
+    if bound:
+        return _render_case(
+            request, case, bound=bound, status=400, error=_("Please correct the form below.")
+        )
+    messages.success(request, str(actions.DONE[action]))
+    if not permissions.visible(user, case):
+        return redirect("office:home")
+    return redirect("office:case", case.pk)
+
+
+@permissions.staff_required
+def case_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    key = session_body_key(request, case.body_id)
+    if key is None:
+        return _render_case(
+            request,
+            case,
+            status=403,
+            error=_("Your session holds no key for this body. Sign out and sign in again."),
+        )
+    return exports.case_pdf_response(case=case, actor=_staff(request), body_key=key)
+
+
+def _download(chunks: Iterator[bytes], name: str, media_type: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type=media_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@permissions.staff_required
+def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponseBase:
+    case = _case_for(request, pk)
+    item = get_object_or_404(Evidence, pk=evidence_id, report__in=case_reports(case))
+    key = session_body_key(request, case.body_id)
+    if key is None:
+        raise permissions.NotAllowed("view")
+    chunks = report_evidence_open(case=case, actor=_staff(request), item=item, body_key=key)
+    return _download(chunks, f"evidence-{item.pk}.{item.extension}", item.media_type)
+
+
+@permissions.staff_required
+def file_download(request: HttpRequest, pk: int, file_id: int) -> HttpResponseBase:
+    case = _case_for(request, pk)
+    item = get_object_or_404(CaseFile, pk=file_id, case=case)
+    key = session_body_key(request, case.body_id)
+    if key is None:
+        raise permissions.NotAllowed("view")
+    chunks = case_file_open(case=case, actor=_staff(request), item=item, body_key=key)
+    return _download(chunks, f"case-file-{item.pk}.{item.extension}", item.media_type)

@@ -19,12 +19,12 @@ class Bilingual(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name()
+
     def name(self) -> str:
         lang = get_language() or "zh-hans"
         return self.name_en if lang.startswith("en") and self.name_en else self.name_zh
-
-    def __str__(self) -> str:
-        return self.name()
 
 
 class Body(Bilingual):
@@ -38,9 +38,7 @@ class Body(Bilingual):
     conclude_days = models.PositiveSmallIntegerField(_("conclude within (days)"), default=90)
     intro_zh = models.TextField(_("introduction (Chinese)"), blank=True)
     intro_en = models.TextField(_("introduction (English)"), blank=True)
-    is_default = models.BooleanField(
-        _("default body for the public site"), default=False
-    )
+    is_default = models.BooleanField(_("default body for the public site"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -96,7 +94,11 @@ class Team(Bilingual):
 
     def jurisdiction(self) -> str:
         lang = get_language() or "zh-hans"
-        return self.jurisdiction_en if lang.startswith("en") and self.jurisdiction_en else self.jurisdiction_zh
+        return (
+            self.jurisdiction_en
+            if lang.startswith("en") and self.jurisdiction_en
+            else self.jurisdiction_zh
+        )
 
     def address(self) -> str:
         lang = get_language() or "zh-hans"
@@ -126,11 +128,17 @@ class Category(Bilingual):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         ordering = ["body", "order", "id"]
-        constraints = [models.UniqueConstraint(fields=["body", "code"], name="category_code_per_body")]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "code"], name="category_code_per_body")
+        ]
 
     def description(self) -> str:
         lang = get_language() or "zh-hans"
-        return self.description_en if lang.startswith("en") and self.description_en else self.description_zh
+        return (
+            self.description_en
+            if lang.startswith("en") and self.description_en
+            else self.description_zh
+        )
 
 
 class Role(models.TextChoices):
@@ -144,10 +152,24 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     """A staff member of one body. The public has no accounts."""
 
-    body = models.ForeignKey(Body, on_delete=models.PROTECT, null=True, blank=True, related_name="staff")
-    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members")
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.INSPECTOR)
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    # Second factor: the TOTP secret is encrypted under a key derived from the
+    # server secret, so a database dump alone cannot mint codes.
+    totp_secret = models.BinaryField(blank=True, default=b"", editable=False)
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    totp_last_step = models.BigIntegerField(default=0, editable=False)  # stops code replay
+    failed_logins = models.PositiveIntegerField(default=0, editable=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Bumped by "sign out everywhere": part of the session auth hash, so every
+    # existing session of this user stops validating.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("staff member")
@@ -155,6 +177,19 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def get_session_auth_hash(self) -> str:
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "tipoff.people.User.session",
+            f"{self.password}:{self.session_generation}",
+            algorithm="sha256",
+        ).hexdigest()
+
+    def get_session_auth_fallback_hash(self):
+        # Rotating SECRET_KEY signs everyone out; no fallbacks are honoured.
+        return iter(())
 
 
 class StaffKeyring(models.Model):
@@ -180,3 +215,17 @@ class BodyKeyGrant(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["body", "user"], name="one_grant_per_user")]
+
+
+class StaffInvite(models.Model):
+    """A one-time link with which a new staff member sets their own password.
+
+    Only a hash of the token is kept; the administrator sees the link once.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invites")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)

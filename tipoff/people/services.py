@@ -6,13 +6,17 @@ authorised staff member's public key and wrapped under the body's recovery key.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from tipoff.lib import crypto
-from tipoff.people.models import Body, BodyKeyGrant, Role, StaffKeyring, User
+from tipoff.people.models import Body, BodyKeyGrant, Role, StaffInvite, StaffKeyring, User
 
 
 class KeyUnavailable(Exception):
@@ -46,7 +50,9 @@ def body_create(*, slug: str, name_zh: str, name_en: str, is_default: bool = Fal
 def body_key_from_recovery(*, body: Body, recovery_key: str) -> bytes:
     raw = crypto.recovery_key_bytes(recovery_key)
     try:
-        private = crypto.decrypt(raw, bytes(body.recovery_wrapped_key), label=f"body-recovery:{body.slug}")
+        private = crypto.decrypt(
+            raw, bytes(body.recovery_wrapped_key), label=f"body-recovery:{body.slug}"
+        )
     except crypto.DecryptionError as exc:
         raise KeyUnavailable("wrong recovery key") from exc
     return private
@@ -138,7 +144,9 @@ def staff_private_key(*, user: User, password: str) -> bytes:
         raise KeyUnavailable("password does not open the keyring") from exc
 
 
-def body_key_grant(*, body: Body, body_private_key: bytes, user: User, granted_by: User | None) -> None:
+def body_key_grant(
+    *, body: Body, body_private_key: bytes, user: User, granted_by: User | None
+) -> None:
     if crypto.public_from_private(body_private_key) != bytes(body.public_key):
         raise KeyUnavailable("that is not this body's key")
     sealed = crypto.seal(bytes(user.keyring.public_key), body_private_key)
@@ -158,3 +166,122 @@ def staff_body_keys(*, user: User, password: str) -> dict[int, bytes]:
     for grant in BodyKeyGrant.objects.filter(user=user):
         keys[grant.body_id] = crypto.unseal(private, bytes(grant.sealed_body_key))
     return keys
+
+
+# --- inviting staff: the administrator never learns their password ----------------
+
+INVITE_VALID_HOURS = 72
+
+
+class InviteInvalid(Exception):
+    """The setup link is unknown, used or expired."""
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Invitation:
+    user: User
+    token: str  # shown once to the administrator, as part of the setup link
+
+
+@transaction.atomic
+def staff_invite(
+    *,
+    body: Body,
+    username: str,
+    role: str,
+    display_name: str = "",
+    email: str = "",
+    team_id: int | None = None,
+    invited_by: User | None,
+) -> Invitation:
+    """Create an account with no usable password and a one-time setup token.
+
+    The new member opens the setup link, chooses a password (which creates
+    their key pair), then an administrator whose session holds the body key
+    grants it to them with ``body_key_grant``.
+    """
+    user = User(
+        username=username,
+        body=body,
+        role=role,
+        display_name=display_name,
+        email=email,
+        team_id=team_id,
+        is_staff=role == Role.ADMIN,
+    )
+    user.set_unusable_password()
+    user.save()
+    token = secrets.token_urlsafe(24)
+    now = timezone.now()
+    StaffInvite.objects.create(
+        user=user,
+        token_hash=_token_hash(token),
+        created_by=invited_by,
+        created_at=now,
+        expires_at=now + dt.timedelta(hours=INVITE_VALID_HOURS),
+    )
+    return Invitation(user=user, token=token)
+
+
+def staff_invite_renew(*, user: User, invited_by: User | None) -> Invitation:
+    """A fresh setup link for someone who has not set a password yet."""
+    if user.has_usable_password():
+        raise InviteInvalid("already set up")
+    token = secrets.token_urlsafe(24)
+    now = timezone.now()
+    with transaction.atomic():
+        StaffInvite.objects.filter(user=user, used_at__isnull=True).update(expires_at=now)
+        StaffInvite.objects.create(
+            user=user,
+            token_hash=_token_hash(token),
+            created_by=invited_by,
+            created_at=now,
+            expires_at=now + dt.timedelta(hours=INVITE_VALID_HOURS),
+        )
+    return Invitation(user=user, token=token)
+
+
+def staff_invite_lookup(*, token: str) -> User | None:
+    invite = (
+        StaffInvite.objects.select_related("user")
+        .filter(token_hash=_token_hash(token), used_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    return invite.user if invite and invite.user.is_active else None
+
+
+def staff_setup_complete(*, token: str, password: str) -> User:
+    """The invited member sets their password; their key pair is made with it."""
+    with transaction.atomic():
+        invite = (
+            StaffInvite.objects.select_for_update()
+            .select_related("user")
+            .filter(
+                token_hash=_token_hash(token), used_at__isnull=True, expires_at__gt=timezone.now()
+            )
+            .first()
+        )
+        if invite is None or not invite.user.is_active:
+            raise InviteInvalid("unknown, used or expired")
+        user = invite.user
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        pair = crypto.keypair()
+        _keyring_write(user, password, pair.private, pair.public)
+        invite.used_at = timezone.now()
+        invite.save(update_fields=["used_at"])
+    return user
+
+
+def staff_awaiting_key(*, body: Body) -> list[User]:
+    """Members of the body who have a key pair but no grant of the body key yet."""
+    granted = BodyKeyGrant.objects.filter(body=body).values("user_id")
+    return list(
+        User.objects.filter(body=body, is_active=True, keyring__isnull=False)
+        .exclude(pk__in=granted)
+        .order_by("username")
+    )

@@ -1,53 +1,323 @@
-"""Staff sign-in and sign-out. Signing in also unlocks the staff member's body keys."""
+"""Staff sign-in (password, then TOTP), sign-out, setup, recovery and password change.
+
+The password step unlocks the staff member's body keys and parks them, sealed,
+until the second factor is checked; only then is the session signed in and the
+keys moved into place (``tipoff.people.keys``). The password itself is never
+kept. Administrators' pages for managing members are in ``member_views.py``.
+"""
 
 from __future__ import annotations
 
-from django import forms
-from django.contrib.auth import authenticate, login, logout
+import json
+import time
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tipoff.audit.services import audit_record
-from tipoff.lib import sealed_session
+from tipoff.lib import ratelimit, sealed_session
+from tipoff.people import signin
+from tipoff.people.forms import (
+    CodeForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordChangeForm,
+    RecoverForm,
+)
 from tipoff.people.keys import KEYS_SESSION_NAME, encode_keys
-from tipoff.people.services import KeyUnavailable, staff_body_keys
+from tipoff.people.models import User
+from tipoff.people.services import (
+    InviteInvalid,
+    KeyUnavailable,
+    staff_body_keys,
+    staff_invite_lookup,
+    staff_password_change,
+    staff_password_reset_with_recovery,
+    staff_setup_complete,
+)
+
+PENDING = "signin_pending"
+PENDING_KEYS = "pending_keys"
+ENROL_SECRET = "totp_enrol"  # noqa: S105 - a session slot name, not a secret
+PENDING_SECONDS = 300
+OFFICE_HOME = "/office/"
 
 
-class LoginForm(forms.Form):
-    username = forms.CharField(label=gettext_lazy("User name"), max_length=150)
-    password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput, max_length=500)
+def _locked_response(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    context["locked"] = True
+    context["lock_minutes"] = signin.LOCK_MINUTES
+    return render(request, template, context, status=429)
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
-        )
-        if user is not None:
+        username, password = form.cleaned_data["username"], form.cleaned_data["password"]
+        user = User.objects.filter(username=username).first()
+        if signin.signin_locked(username=username, user=user):
+            return _locked_response(request, "people/login.html", {"form": form})
+        authed = authenticate(request, username=username, password=password)
+        if not isinstance(authed, User) or (authed.body_id is None and not authed.is_superuser):
+            signin.signin_failed(username=username, user=user)
+            if user is not None:
+                audit_record(
+                    actor=None, action="staff.sign_in_failed", body_id=user.body_id, obj=user
+                )
+            form.add_error(None, _("User name or password is wrong."))
+        else:
             try:
-                keys = staff_body_keys(user=user, password=form.cleaned_data["password"])
+                keys = staff_body_keys(user=authed, password=password)
             except KeyUnavailable:
                 keys = {}
-            login(request, user)
-            audit_record(actor=user, action="staff.sign_in", body_id=user.body_id, obj=user)
             target = request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-                target = "/office/"
-            response = redirect(target or "/office/")
-            sealed_session.put(request, response, KEYS_SESSION_NAME, encode_keys(keys))
+                target = ""
+            request.session[PENDING] = {
+                "user": authed.pk,
+                "at": time.time(),
+                "next": target or OFFICE_HOME,
+            }
+            step = "people:totp" if signin.totp_enrolled(authed) else "people:enrol"
+            response = redirect(step)
+            sealed_session.put(request, response, PENDING_KEYS, encode_keys(keys))
             return response
-        form.add_error(None, _("User name or password is wrong."))
     return render(request, "people/login.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    pending = request.session.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - float(pending.get("at", 0)) > PENDING_SECONDS:
+        return None
+    user_id = pending.get("user")
+    if not isinstance(user_id, int):
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def _finish_sign_in(request: HttpRequest, user: User) -> HttpResponse:
+    keys_blob = sealed_session.get(request, PENDING_KEYS) or encode_keys({})
+    target = request.session.pop(PENDING, {}).get("next") or OFFICE_HOME
+    request.session.pop(f"sealed:{ENROL_SECRET}", None)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    signin.signin_succeeded(user=user)
+    audit_record(
+        actor=user,
+        action="staff.sign_in",
+        body_id=user.body_id,
+        obj=user,
+        details={"keys_unlocked": len(json.loads(keys_blob))},
+    )
+    response = redirect(target)
+    sealed_session.forget(request, response, PENDING_KEYS)
+    sealed_session.put(request, response, KEYS_SESSION_NAME, keys_blob)
+    return response
+
+
+def _code_failed(request: HttpRequest, user: User, action: str) -> None:
+    signin.signin_failed(username=user.username, user=user)
+    audit_record(actor=None, action=action, body_id=user.body_id, obj=user)
+
+
+def totp_view(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is None:
+        messages.info(request, _("Please sign in again."))
+        return redirect("people:login")
+    if not signin.totp_enrolled(user):
+        return redirect("people:enrol")
+    form = CodeForm(request.POST or None)
+    context: dict[str, Any] = {"form": form, "demo_hint": _demo_hint(user)}
+    if signin.signin_locked(username=user.username, user=user):
+        return _locked_response(request, "people/totp.html", context)
+    if request.method == "POST" and form.is_valid():
+        if signin.totp_check(user=user, code=form.cleaned_data["code"]):
+            return _finish_sign_in(request, user)
+        _code_failed(request, user, "staff.totp_failed")
+        form.add_error("code", _("That code is wrong or was used already. Wait for the next one."))
+    return render(request, "people/totp.html", context, status=400 if form.errors else 200)
+
+
+def _demo_hint(user: User) -> bool:
+    return not settings.PRODUCTION and user.body is not None and user.body.slug == "demo"
+
+
+def enrol_view(request: HttpRequest) -> HttpResponse:
+    """First sign-in: scan a QR code, then confirm with a code from the app."""
+    user = _pending_user(request)
+    if user is None:
+        messages.info(request, _("Please sign in again."))
+        return redirect("people:login")
+    if signin.totp_enrolled(user):
+        return redirect("people:totp")
+    raw = sealed_session.get(request, ENROL_SECRET)
+    secret = raw.decode() if raw else signin.totp_new_secret()
+    form = CodeForm(request.POST or None)
+    uri = signin.totp_uri(user=user, secret=secret)
+    context = {
+        "form": form,
+        "qr": signin.totp_qr_data_uri(uri),
+        "secret": secret,
+        "account": user.username,
+    }
+    if signin.signin_locked(username=user.username, user=user):
+        return _locked_response(request, "people/enrol.html", context)
+    if request.method == "POST" and raw and form.is_valid():
+        if signin.totp_enrol(user=user, secret=secret, code=form.cleaned_data["code"]):
+            audit_record(actor=user, action="staff.totp_enrolled", body_id=user.body_id, obj=user)
+            response = _finish_sign_in(request, user)
+            sealed_session.forget(request, response, ENROL_SECRET)
+            return response
+        _code_failed(request, user, "staff.totp_failed")
+        form.add_error(
+            "code",
+            _("That code does not match. Check the time on your phone and try the next code."),
+        )
+    elif request.method == "POST" and not raw:
+        form.add_error(None, _("Please scan the code again."))
+    response = render(request, "people/enrol.html", context, status=400 if form.errors else 200)
+    if not raw:
+        sealed_session.put(request, response, ENROL_SECRET, secret.encode())
+    return response
 
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit_record(
+            actor=request.user,
+            action="staff.sign_out",
+            body_id=getattr(request.user, "body_id", None),
+        )
     response = redirect("people:login")
     sealed_session.forget(request, response, KEYS_SESSION_NAME)
     logout(request)
     return response
+
+
+@require_POST
+@login_required
+def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    signin.staff_sign_out_everywhere(user=user)
+    audit_record(actor=user, action="staff.sign_out_everywhere", body_id=user.body_id, obj=user)
+    response = redirect("people:login")
+    sealed_session.forget(request, response, KEYS_SESSION_NAME)
+    logout(request)
+    messages.info(request, _("You are signed out on every device."))
+    return response
+
+
+def setup_view(request: HttpRequest, token: str) -> HttpResponse:
+    """An invited member chooses their password (an administrator never sees it)."""
+    user = staff_invite_lookup(token=token)
+    if user is None:
+        return render(request, "people/setup.html", {"invalid": True}, status=404)
+    form = NewPasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = staff_setup_complete(token=token, password=form.cleaned_data["new_password"])
+        except InviteInvalid:
+            return render(request, "people/setup.html", {"invalid": True}, status=404)
+        audit_record(actor=None, action="staff.setup", body_id=user.body_id, obj=user)
+        messages.success(
+            request,
+            _(
+                "Your password is set. Sign in now to set up your second factor. "
+                "An administrator will then give you access to reports."
+            ),
+        )
+        return redirect("people:login")
+    return render(
+        request,
+        "people/setup.html",
+        {"form": form, "member": user},
+        status=400 if form.errors else 200,
+    )
+
+
+def recover_view(request: HttpRequest) -> HttpResponse:
+    """A lost password: the body's recovery key re-grants the body key to a new key pair."""
+    form = RecoverForm(request.POST or None)
+    if request.method == "POST":
+        if not ratelimit.hit(
+            "staff-recover", ratelimit.client_fingerprint(request), limit=10, window=3600
+        ):
+            return render(
+                request, "people/recover.html", {"form": form, "locked": True}, status=429
+            )
+        if form.is_valid():
+            return _recover(request, form)
+    return render(
+        request, "people/recover.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _recover(request: HttpRequest, form: RecoverForm) -> HttpResponse:
+    data = form.cleaned_data
+    user = (
+        User.objects.filter(username=data["username"], is_active=True)
+        .select_related("body")
+        .first()
+    )
+    if signin.signin_locked(username=data["username"], user=user):
+        return render(request, "people/recover.html", {"form": form, "locked": True}, status=429)
+    ok = user is not None and user.body is not None
+    if ok and signin.totp_enrolled(user):  # type: ignore[arg-type]
+        ok = signin.totp_check(user=user, code=data.get("code") or "")  # type: ignore[arg-type]
+    if ok:
+        assert user is not None and user.body is not None
+        try:
+            staff_password_reset_with_recovery(
+                user=user,
+                body=user.body,
+                recovery_key=data["recovery_key"],
+                new_password=data["new_password"],
+            )
+        except KeyUnavailable:
+            ok = False
+    if not ok:
+        signin.signin_failed(username=data["username"], user=user)
+        form.add_error(
+            None, _("These details do not match. Check the user name, recovery key and code.")
+        )
+        return render(request, "people/recover.html", {"form": form}, status=400)
+    assert user is not None
+    signin.staff_sign_out_everywhere(user=user)
+    audit_record(actor=None, action="staff.password_recovered", body_id=user.body_id, obj=user)
+    messages.success(request, _("Your new password is set. Sign in with it."))
+    return redirect("people:login")
+
+
+@login_required
+def password_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    form = PasswordChangeForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_password_change(
+                user=user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except KeyUnavailable:
+            form.add_error("old_password", _("Your current password is wrong."))
+        else:
+            update_session_auth_hash(request, user)
+            audit_record(
+                actor=user, action="staff.password_changed", body_id=user.body_id, obj=user
+            )
+            messages.success(request, _("Your password is changed."))
+            return redirect(OFFICE_HOME)
+    return render(
+        request, "people/password.html", {"form": form}, status=400 if form.errors else 200
+    )
