@@ -15,6 +15,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from tipoff.lib.crypto import keyed_hash
 from tipoff.lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,6 +38,11 @@ if PRODUCTION and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40):
         "set SECRET_KEY to at least 40 random characters."
     )
 CHANNELS_KEY = env_str("CHANNELS_KEY", "" if PRODUCTION else "dev-channels:" + SECRET_KEY)
+# Attendance face templates are encrypted under a key derived from this (never in the database).
+_DEV_ATTENDANCE_KEY = keyed_hash(SECRET_KEY.encode(), b"attendance", person=b"dev-attendance").hex()
+ATTENDANCE_KEY = env_str("ATTENDANCE_KEY") or ("" if PRODUCTION else _DEV_ATTENDANCE_KEY)
+if PRODUCTION and len(ATTENDANCE_KEY) < 32:
+    raise ImproperlyConfigured("Set ATTENDANCE_KEY to at least 32 random characters in production.")
 DEBUG = env_bool("DEBUG", default=not PRODUCTION and TIPOFF_ENV != "test")
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
@@ -201,7 +207,9 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "tipoff.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form
+# posts, which Django's CSRF check rightly refuses. Other sites still get no referrer.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 TLS = env_bool("TLS", default=PRODUCTION)
 SESSION_COOKIE_SECURE = TLS
