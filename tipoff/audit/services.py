@@ -18,7 +18,9 @@ from tipoff.audit.models import AuditEvent, AuditHead
 
 
 def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
-    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    canonical = json.dumps(
+        fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
 
 
@@ -79,20 +81,50 @@ class ChainProblem:
     reason: str
 
 
-def audit_verify() -> ChainProblem | None:
-    """Walk the chain; return the first broken link, or None if it is whole."""
+def audit_verify(*, anchors: dict[int, str] | None = None) -> ChainProblem | None:
+    """Walk the chain; return the first broken link, or None if it is whole.
+
+    The chain has no secret, so someone who can write to the database could
+    recompute every hash after a change. ``anchors`` (``{seq: hash}`` noted
+    from an earlier run and kept elsewhere) close that gap: a rewritten chain
+    no longer matches them.
+    """
+    anchors = anchors or {}
     prev_hash = "0" * 64
     expected_seq = 1
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
         if event.seq != expected_seq:
-            return ChainProblem(expected_seq, f"event {expected_seq} is missing (found {event.seq})")
+            return ChainProblem(
+                expected_seq, f"event {expected_seq} is missing (found {event.seq})"
+            )
         if event.prev_hash != prev_hash:
-            return ChainProblem(event.seq, "does not follow the previous event (removed or inserted row)")
+            return ChainProblem(
+                event.seq, "does not follow the previous event (removed or inserted row)"
+            )
         if _digest(prev_hash, _fields(event)) != event.hash:
             return ChainProblem(event.seq, "contents were altered")
+        if event.seq in anchors and anchors[event.seq] != event.hash:
+            return ChainProblem(
+                event.seq, "does not match the anchor recorded earlier (the chain was rewritten)"
+            )
         prev_hash = event.hash
         expected_seq += 1
+    last = expected_seq - 1
+    missing_anchor = [seq for seq in anchors if seq > last]
+    if missing_anchor:
+        return ChainProblem(min(missing_anchor), "an anchored event is gone (events were removed)")
     head = AuditHead.objects.filter(pk=1).first()
-    if head and (head.last_seq != expected_seq - 1 or head.last_hash != prev_hash):
-        return ChainProblem(expected_seq, "events after this point were removed")
+    head_seq, head_hash = (head.last_seq, head.last_hash) if head else (0, "0" * 64)
+    if head_seq > last:
+        return ChainProblem(last + 1, "events after this point were removed")
+    if head_seq < last:
+        return ChainProblem(head_seq + 1, "was added outside the audit service (inserted row)")
+    if head_hash != prev_hash:
+        return ChainProblem(last, "the last event was altered or replaced")
     return None
+
+
+def audit_head() -> tuple[int, str]:
+    """The newest event's number and hash: note them somewhere safe to anchor later checks."""
+    head = AuditHead.objects.filter(pk=1).first()
+    return (head.last_seq, head.last_hash) if head else (0, "0" * 64)
