@@ -62,7 +62,20 @@ def _question_field(question: dict[str, Any]) -> forms.Field:
     return forms.CharField(max_length=MAX_SHORT, **common)
 
 
-class ReportForm(forms.Form):
+class PublicForm(forms.Form):
+    """A form whose fields point screen readers at their hint and their errors."""
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
+                described = [f"{bound.auto_id}_helptext"] if bound.help_text else []
+                described.append(f"{bound.auto_id}_errors")
+                bound.field.widget.attrs["aria-describedby"] = " ".join(described)
+
+
+class ReportForm(PublicForm):
     """Step 2 of reporting: everything about one report in one category."""
 
     unit = forms.ChoiceField(label=_("Unit or department"), required=False)
@@ -172,7 +185,7 @@ class ReportForm(forms.Form):
         )
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(PublicForm):
     code = forms.CharField(
         label=_("Receipt code"),
         max_length=100,
@@ -188,7 +201,7 @@ class ReceiptForm(forms.Form):
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(PublicForm):
     text = forms.CharField(
         label=_("Your message"),
         max_length=MAX_TEXT,
