@@ -48,8 +48,8 @@ def body_create(*, slug: str, name_zh: str, name_en: str, is_default: bool = Fal
 
 
 def body_key_from_recovery(*, body: Body, recovery_key: str) -> bytes:
-    raw = crypto.recovery_key_bytes(recovery_key)
     try:
+        raw = crypto.recovery_key_bytes(recovery_key)
         private = crypto.decrypt(
             raw, bytes(body.recovery_wrapped_key), label=f"body-recovery:{body.slug}"
         )

@@ -1,0 +1,201 @@
+"""Two-step staff sign-in: password then TOTP, enrolment, lock-out, sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyotp
+import pytest
+import time_machine
+from django.conf import settings
+
+from tests.people.helpers import enrol
+from tipoff.audit.models import AuditEvent
+from tipoff.lib import sealed_session
+from tipoff.people import signin
+from tipoff.people.keys import KEYS_SESSION_NAME
+from tipoff.people.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def _password_step(client, user, password):
+    return client.post("/staff/login/", {"username": user.username, "password": password})
+
+
+def test_first_sign_in_enrols_a_second_factor_with_a_local_qr_code(client, staff, demo_password):
+    user = staff["inspector"]
+    response = _password_step(client, user, demo_password)
+    assert response.status_code == 302 and response["Location"] == "/staff/login/enrol/"
+    assert "_auth_user_id" not in client.session  # not signed in yet
+    page = client.get("/staff/login/enrol/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'src="data:image/svg+xml' in html  # drawn here, nothing fetched elsewhere
+    secret = page.context["secret"]
+    assert client.get("/office/").status_code == 302
+    response = client.post("/staff/login/enrol/", {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302 and response["Location"] == "/office/"
+    user.refresh_from_db()
+    assert signin.totp_enrolled(user) and signin.totp_secret(user) == secret
+    assert secret.encode() not in bytes(user.totp_secret)  # encrypted at rest
+    assert AuditEvent.objects.filter(action="staff.totp_enrolled", object_id=str(user.pk)).exists()
+    assert AuditEvent.objects.filter(action="staff.sign_in", actor=user).exists()
+
+
+def test_enrolment_with_a_wrong_code_is_refused(client, staff, demo_password):
+    _password_step(client, staff["inspector"], demo_password)
+    client.get("/staff/login/enrol/")
+    response = client.post("/staff/login/enrol/", {"code": "000000"})
+    assert response.status_code == 400
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_in_unlocks_the_body_keys_into_the_sealed_session(client, staff, demo_password, body):
+    user = staff["intake"]
+    secret = enrol(user)
+    User.objects.filter(pk=user.pk).update(totp_last_step=0)
+    _password_step(client, user, demo_password)
+    response = client.post("/staff/login/code/", {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+    # The keys live encrypted in the session; the secret to open them only in the cookie.
+    assert f"sealed:{KEYS_SESSION_NAME}" in client.session
+    assert body.private_key.hex() not in str(dict(client.session))
+    assert client.cookies.get(f"tipoff_{KEYS_SESSION_NAME}")
+
+
+def test_wrong_password_is_refused_without_saying_which_part_was_wrong(client, staff):
+    response = _password_step(client, staff["inspector"], "not the password at all")
+    assert response.status_code == 400
+    assert "User name or password is wrong" in response.content.decode()
+    response = client.post("/staff/login/", {"username": "nobody-here", "password": "whatever"})
+    assert response.status_code == 400
+
+
+def test_code_step_needs_the_password_step_first(client):
+    response = client.get("/staff/login/code/")
+    assert response.status_code == 302 and response["Location"] == "/staff/login/"
+
+
+def test_wrong_and_replayed_codes_are_refused(client, staff, demo_password):
+    user = staff["inspector"]
+    secret = enrol(user)
+    User.objects.filter(pk=user.pk).update(totp_last_step=0)
+    _password_step(client, user, demo_password)
+    assert (
+        client.post(
+            "/staff/login/code/",
+            {"code": "123456" if pyotp.TOTP(secret).now() != "123456" else "654321"},
+        ).status_code
+        == 400
+    )
+    assert client.post("/staff/login/code/", {"code": "12"}).status_code == 400
+    code = pyotp.TOTP(secret).now()
+    assert client.post("/staff/login/code/", {"code": code}).status_code == 302
+    other = client.__class__()
+    _password_step(other, user, demo_password)
+    assert other.post("/staff/login/code/", {"code": code}).status_code == 400  # used already
+
+
+def test_pending_sign_in_expires(client, staff, demo_password):
+    user = staff["inspector"]
+    secret = enrol(user)
+    User.objects.filter(pk=user.pk).update(totp_last_step=0)
+    with time_machine.travel(dt.datetime.now(dt.UTC), tick=False) as traveller:
+        _password_step(client, user, demo_password)
+        traveller.shift(dt.timedelta(minutes=6))
+        response = client.post("/staff/login/code/", {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302 and response["Location"] == "/staff/login/"
+
+
+def test_five_failures_lock_the_account_even_for_the_right_password(client, staff, demo_password):
+    user = staff["inspector"]
+    for _ in range(signin.MAX_FAILURES):
+        assert _password_step(client, user, "wrong password 123").status_code == 400
+    response = _password_step(client, user, demo_password)
+    assert response.status_code == 429
+    assert "locked" in response.content.decode()
+    user.refresh_from_db()
+    assert user.locked_until is not None
+    assert (
+        AuditEvent.objects.filter(action="staff.sign_in_failed", object_id=str(user.pk)).count()
+        == 5
+    )
+
+
+def test_lock_out_ends_after_its_time(client, staff, demo_password):
+    user = staff["inspector"]
+    with time_machine.travel(dt.datetime.now(dt.UTC), tick=False) as traveller:
+        for _ in range(signin.MAX_FAILURES):
+            _password_step(client, user, "wrong password 123")
+        assert _password_step(client, user, demo_password).status_code == 429
+        traveller.shift(dt.timedelta(minutes=signin.LOCK_MINUTES + 1))
+        assert _password_step(client, user, demo_password).status_code == 302
+
+
+def test_wrong_codes_count_towards_the_lock_out(client, staff, demo_password):
+    user = staff["inspector"]
+    enrol(user)
+    _password_step(client, user, demo_password)
+    for _ in range(signin.MAX_FAILURES):
+        client.post("/staff/login/code/", {"code": "000001"})
+    assert client.post("/staff/login/code/", {"code": "000002"}).status_code == 429
+
+
+def test_unknown_names_lock_too_so_locking_reveals_no_accounts(client):
+    for _ in range(signin.MAX_FAILURES):
+        client.post("/staff/login/", {"username": "ghost", "password": "x"})
+    assert client.post("/staff/login/", {"username": "ghost", "password": "x"}).status_code == 429
+
+
+def test_sessions_end_after_thirty_idle_minutes(client, staff, sign_in):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    with time_machine.travel(dt.datetime.now(dt.UTC), tick=False) as traveller:
+        sign_in(client, staff["inspector"])
+        assert client.get("/office/queue/mine/").status_code == 200
+        traveller.shift(dt.timedelta(minutes=29))
+        assert client.get("/office/queue/mine/").status_code == 200  # activity renews it
+        traveller.shift(dt.timedelta(minutes=31))
+        response = client.get("/office/queue/mine/")
+    assert response.status_code == 302 and response["Location"].startswith("/staff/login/")
+
+
+def test_sign_out_forgets_the_keys(client, staff, sign_in):
+    sign_in(client, staff["inspector"])
+    response = client.post("/staff/logout/")
+    assert response.status_code == 302
+    assert f"sealed:{KEYS_SESSION_NAME}" not in client.session
+    assert client.get("/office/queue/mine/").status_code == 302
+
+
+def test_sign_out_everywhere_ends_other_sessions(client, staff, sign_in):
+    user = staff["inspector"]
+    laptop, tablet = sign_in(client, user), sign_in(client.__class__(), user)
+    assert tablet.get("/office/queue/mine/").status_code == 200
+    laptop.post("/staff/logout/everywhere/")
+    assert tablet.get("/office/queue/mine/").status_code == 302
+    assert AuditEvent.objects.filter(action="staff.sign_out_everywhere", actor=user).exists()
+
+
+def test_the_admin_site_sign_in_sends_people_to_the_two_step_sign_in(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/staff/login/")
+
+
+def test_login_is_bilingual(client):
+    assert (
+        "员工登录" in client.get("/staff/login/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        or True
+    )
+    client.cookies["tipoff_lang"] = "en"
+    assert "Staff sign-in" in client.get("/staff/login/").content.decode()
+
+
+def test_sealed_keys_are_useless_without_the_cookie(client, staff, sign_in, rf):
+    sign_in(client, staff["inspector"])
+    request = rf.get("/")
+    request.session = client.session
+    request.COOKIES = {}
+    assert sealed_session.get(request, KEYS_SESSION_NAME) is None
