@@ -25,7 +25,7 @@ from tipoff.channels.models import ChannelAccount, Conversation, InboundMessage,
 from tipoff.channels.ports import DbPorts, catalogue_of
 
 CONVERSATION_HOURS = 24
-INBOUND_KEEP_DAYS = 2
+INBOUND_KEEP_DAYS = 7  # longer than any retry; stops replays of captured signed requests
 
 
 @dataclass
