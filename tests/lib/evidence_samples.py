@@ -84,6 +84,28 @@ def gps_exif() -> Image.Exif:
     return exif
 
 
+def tagged_photo(**options: object) -> bytes:
+    """A JPEG carrying GPS, camera serial, XMP (with a name) and a comment."""
+    photo = encode(two_colour_image(), "JPEG", exif=gps_exif(), comment=b"SecretComment", **options)
+    return with_xmp(photo)
+
+
+# What a tagged photo gives away; none of it may be left after cleaning.
+PHOTO_TRACES = (b"Exif", b"SecretCam", b"SN-123456", b"SecretComment", b"xap/1.0", b"Jane")
+
+
+def jpeg_markers(data: bytes) -> list[int]:
+    """The markers of a JPEG's segments up to its first scan."""
+    markers, position = [], 2
+    while position + 4 <= len(data) and data[position] == 0xFF:
+        marker = data[position + 1]
+        markers.append(marker)
+        if marker == 0xDA:
+            break
+        position += 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+    return markers
+
+
 # Office packages ------------------------------------------------------------------------
 
 CONTENT_TYPES = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -157,7 +179,7 @@ def parse(xml: bytes) -> ElementTree.Element:
     return ElementTree.fromstring(xml)  # noqa: S314 - our own output, parsed in a test
 
 
-def odf(mimetype: bytes = b"application/vnd.oasis.opendocument.text") -> bytes:
+def odf(mimetype: bytes = b"application/vnd.oasis.opendocument.text", **extra: bytes) -> bytes:
     manifest = b"""<?xml version="1.0" encoding="UTF-8"?>
 <manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" \
 manifest:version="1.2">
@@ -179,6 +201,7 @@ xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"><office:meta>\
             "meta.xml": meta,
             "Thumbnails/thumbnail.png": b"\x89PNG SecretThumbnail",
             "META-INF/manifest.xml": manifest,
+            **extra,
         },
         stored=("mimetype",),
     )

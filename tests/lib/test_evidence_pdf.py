@@ -1,15 +1,39 @@
-"""tipoff.lib.evidence on PDFs: properties, XMP, earlier revisions and photos' own tags."""
+"""tipoff.lib.evidence on PDFs: properties, XMP, earlier revisions and photos' own tags.
+
+A PDF holds a JPEG photo as the very file the camera wrote, EXIF and all; the pictures
+here are built by hand (so the filters are known) and by reportlab (as a real tool does).
+"""
 
 from __future__ import annotations
 
 import io
+import struct
+import zlib
+from pathlib import Path
 from typing import Any
 
 import pytest
-from evidence_samples import LIMIT, rejected
+from evidence_samples import (
+    LIMIT,
+    PHOTO_TRACES,
+    XMP_PACKET,
+    encode,
+    jpeg_markers,
+    rejected,
+    tagged_photo,
+    two_colour_image,
+)
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, StreamObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+)
+from reportlab.pdfgen import canvas
 
 from tipoff.lib.evidence import RejectedFile, sanitise
 
@@ -93,3 +117,112 @@ def test_encrypted_pdf_is_refused() -> None:
 @pytest.mark.parametrize("data", [b"%PDF-1.7\n", b"%PDF-1.4\n1 0 obj << /Type /Catalog"])
 def test_unparseable_pdf_is_corrupt(data: bytes) -> None:
     assert rejected(data) == "corrupt"
+
+
+# Pictures inside PDFs -------------------------------------------------------------------
+
+
+def pdf_with_picture(stored: bytes, filters: list[str]) -> bytes:
+    """One page drawing one 40x20 picture, its stream bytes and filters exactly as given."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(100, 100)
+    picture = DecodedStreamObject()
+    picture.set_data(stored)
+    picture.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Image"),
+        NameObject("/Width"): NumberObject(40),
+        NameObject("/Height"): NumberObject(20),
+        NameObject("/ColorSpace"): NameObject("/DeviceRGB"),
+        NameObject("/BitsPerComponent"): NumberObject(8),
+        NameObject("/Filter"): ArrayObject(NameObject(name) for name in filters),
+    })  # fmt: skip
+    drawing = DecodedStreamObject()
+    drawing.set_data(b"q 40 0 0 20 10 10 cm /Im0 Do Q")
+    page[NameObject("/Resources")] = DictionaryObject({
+        NameObject("/XObject"): DictionaryObject({NameObject("/Im0"): writer._add_object(picture)})
+    })  # fmt: skip
+    page[NameObject("/Contents")] = writer._add_object(drawing)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def only_picture(pdf: bytes) -> Any:
+    page: Any = PdfReader(io.BytesIO(pdf)).pages[0]  # pypdf types nested lookups loosely
+    (picture,) = page["/Resources"]["/XObject"].values()
+    return picture.get_object()
+
+
+def same_pixels(first: bytes, second: bytes) -> bool:
+    with Image.open(io.BytesIO(first)) as one, Image.open(io.BytesIO(second)) as other:
+        return one.size == other.size and one.tobytes() == other.tobytes()
+
+
+@pytest.mark.parametrize(
+    ("filters", "wrap"),
+    [
+        (["/DCTDecode"], lambda jpeg: jpeg),
+        (["/FlateDecode", "/DCTDecode"], zlib.compress),
+    ],
+    ids=["jpeg", "flate-around-jpeg"],
+)
+def test_jpeg_in_a_pdf_loses_exif_gps_and_xmp_and_keeps_its_pixels(filters, wrap) -> None:
+    photo = tagged_photo(progressive=True)
+    original = pdf_with_picture(wrap(photo), filters)
+    assert b"Exif" in photo
+
+    result = sanitise(original, max_bytes=LIMIT)
+
+    for trace in (*PHOTO_TRACES, b"GPS"):
+        assert trace not in result.content
+    picture = only_picture(result.content)
+    assert picture["/Filter"] == "/DCTDecode"
+    jpeg = picture.get_data()
+    assert not set(jpeg_markers(jpeg)) & {*range(0xE1, 0xEE), 0xEF, 0xFE}
+    assert same_pixels(jpeg, photo)  # not re-encoded: the very same picture
+
+
+def test_photo_placed_by_reportlab_loses_its_exif(tmp_path: Path) -> None:
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(tagged_photo())
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.drawImage(str(path), 10, 10, 40, 20)
+    page.save()
+    assert b"/ASCII85Decode /DCTDecode" in out.getvalue()  # as reportlab writes photos
+
+    result = sanitise(out.getvalue(), max_bytes=LIMIT)
+
+    jpeg = only_picture(result.content).get_data()
+    for trace in (*PHOTO_TRACES, b"GPS"):
+        assert trace not in jpeg and trace not in result.content
+    assert same_pixels(jpeg, path.read_bytes())
+
+
+def jp2_box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", len(payload) + 8) + kind + payload
+
+
+def test_jpeg_2000_in_a_pdf_loses_xml_and_uuid_boxes() -> None:
+    plain = encode(two_colour_image(), "JPEG2000", irreversible=False)
+    geo = b"\xb1\x4b\xf8\xbd\x08\x3d\x4b\x43\xa5\xae\x8c\xd7\xd5\xa6\xce\x03GeoSecret"
+    assert plain.startswith(b"\x00\x00\x00\x0cjP  ")  # boxes, not a bare codestream
+    tagged = plain + jp2_box(b"xml ", XMP_PACKET) + jp2_box(b"uuid", geo)
+    with Image.open(io.BytesIO(tagged)) as readable:
+        assert readable.size == (40, 20)
+
+    result = sanitise(pdf_with_picture(tagged, ["/JPXDecode"]), max_bytes=LIMIT)
+
+    for trace in (b"GPSLatitude", b"Jane", b"GeoSecret"):
+        assert trace not in result.content
+    assert same_pixels(only_picture(result.content).get_data(), plain)
+
+
+def test_pictures_in_other_filters_are_left_as_they_are() -> None:
+    pixels = two_colour_image().tobytes()
+    original = pdf_with_picture(zlib.compress(pixels), ["/FlateDecode"])
+
+    result = sanitise(original, max_bytes=LIMIT)
+
+    assert only_picture(result.content).get_data() == pixels
