@@ -126,7 +126,7 @@ def raw_commit_rate(url: str, clients: int, duration: float) -> dict:
 
     with psycopg.connect(url) as conn:
         tables = {}
-        for table in ("cases_case", "reports_report", "django_tasks_db_dbtaskresult"):
+        for table in ("cases_case", "reports_report", "django_tasks_database_dbtaskresult"):
             cur = conn.execute(f"SELECT * FROM {table} ORDER BY 1 DESC LIMIT 1")
             row = cur.fetchone()
             assert row is not None, f"no row in {table}: run a submission first"
@@ -136,7 +136,7 @@ def raw_commit_rate(url: str, clients: int, duration: float) -> dict:
     report_row = {k: v for k, v in tables["reports_report"].items() if k not in ("id", "case_id")}
     task_row = {
         k: (Jsonb(v) if isinstance(v, dict | list) else v)
-        for k, v in tables["django_tasks_db_dbtaskresult"].items()
+        for k, v in tables["django_tasks_database_dbtaskresult"].items()
     }
 
     def insert_sql(table: str, columns: list[str], returning: bool) -> str:
@@ -149,7 +149,7 @@ def raw_commit_rate(url: str, clients: int, duration: float) -> dict:
     case_sql = insert_sql("cases_case", list(case_row), True)
     report_cols = [*report_row, "case_id"]
     report_sql = insert_sql("reports_report", report_cols, False)
-    task_sql = insert_sql("django_tasks_db_dbtaskresult", list(task_row), False)
+    task_sql = insert_sql("django_tasks_database_dbtaskresult", list(task_row), False)
     counts = [0] * clients
     stop_at = time.perf_counter() + duration
     gate = threading.Barrier(clients + 1)
@@ -229,6 +229,9 @@ def main() -> None:
     manage = [PY, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "demo_load"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*manage, "collectstatic", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT
+    )
     unit_id = subprocess.run(
         [
             *manage,
@@ -273,6 +276,7 @@ def main() -> None:
             "warning",
             "--worker-tmp-dir",
             "/dev/shm",
+            "--preload",
         ],
         env=env,
         cwd=ROOT,
@@ -286,7 +290,7 @@ def main() -> None:
                     break
             except OSError:
                 time.sleep(0.2)
-        run_clients(port, payload, 4, 3.0)  # warm up every worker
+        run_clients(port, payload, args.workers * 2, 5.0)  # warm up every worker
         http_results = [run_clients(port, payload, n, args.duration) for n in levels]
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -8,6 +8,7 @@ PY=.venv/bin/python
 mkdir -p var
 $PY manage.py migrate --noinput -v 0
 $PY manage.py createcachetable
+$PY manage.py collectstatic --noinput -v 0
 $PY manage.py demo_load
 
 # The background worker (notifications, reminders) runs beside the web server.
@@ -19,4 +20,4 @@ echo
 echo "tipoff is running at http://127.0.0.1:${PORT}/  (back office: http://127.0.0.1:${PORT}/office/)"
 echo "Press Ctrl+C to stop."
 .venv/bin/gunicorn tipoff.wsgi --bind "127.0.0.1:${PORT}" --workers "${WEB_CONCURRENCY:-2}" --threads 4 \
-  --worker-tmp-dir /dev/shm --graceful-timeout 10 --log-level warning
+  --worker-tmp-dir /dev/shm --graceful-timeout 10 --log-level warning --preload
