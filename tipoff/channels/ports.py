@@ -119,7 +119,7 @@ class DbPorts:
         lines = [
             _("Report received on %(date)s.")
             % {"date": formats.date_format(report.received_at, "DATE_FORMAT")},
-            f"{_('Status')}: {status.label}",
+            _("Status") + f": {status.label}",
             status.explanation,
             *status.details,
         ]
@@ -151,11 +151,11 @@ class DbPorts:
         for team in teams_directory(self.account.body):
             lines = [team.name()]
             if team.jurisdiction():
-                lines.append(f"{_('Jurisdiction')}: {team.jurisdiction()}")
+                lines.append(_("Jurisdiction") + f": {team.jurisdiction()}")
             if team.phone:
-                lines.append(f"{_('Phone')}: {team.phone}")
+                lines.append(_("Phone") + f": {team.phone}")
             if team.address():
-                lines.append(f"{_('Address')}: {team.address()}")
+                lines.append(_("Address") + f": {team.address()}")
             blocks.append("\n".join(lines))
         if len(blocks) == 1:
             blocks.append(_("No teams have been published yet."))

@@ -230,17 +230,18 @@ def review(state: dict[str, Any], catalogue: Catalogue) -> str:
         if draft.get("is_named")
         else _("anonymous")
     )
-    lines = [
-        _("Please check your report:"),
-        f"1. {_('Kind')}: {category.name() if category else unknown}",
-        f"2. {_('Unit')}: {unit.name() if unit else draft.get('unit_other') or unknown}",
-        f"3. {_('Official')}: {official or unknown}",
-        f"4. {_('When')}: {when or unknown}",
-        f"5. {_('Where')}: {draft.get('place') or unknown}",
-        f"6. {_('What happened')}: {draft.get('what', '')}",
-        f"7. {_('Files')}: {files}",
-        f"8. {_('Your identity')}: {identity}",
+    items = [
+        (_("Kind"), category.name() if category else unknown),
+        (_("Unit"), unit.name() if unit else draft.get("unit_other") or unknown),
+        (_("Official"), official or unknown),
+        (_("When"), when or unknown),
+        (_("Where"), draft.get("place") or unknown),
+        (_("What happened"), draft.get("what", "")),
+        (_("Files"), str(files)),
+        (_("Your identity"), identity),
     ]
+    lines = [_("Please check your report:")]
+    lines += [f"{n}. {label}: {value}" for n, (label, value) in enumerate(items, start=1)]
     for key, value in (draft.get("answers") or {}).items():
         question = next((q for q in questions_of(draft, catalogue) if q.get("key") == key), None)
         if question:
