@@ -32,6 +32,7 @@ from pypdf.generic import (
     NameObject,
     NumberObject,
     StreamObject,
+    TextStringObject,
 )
 from reportlab.pdfgen import canvas
 
@@ -112,6 +113,40 @@ def test_encrypted_pdf_is_refused() -> None:
         sanitise(out.getvalue(), max_bytes=LIMIT)
     assert caught.value.code == "corrupt"
     assert str(caught.value) == "corrupt"  # the code, never the reporter's content
+
+
+def test_comment_authors_are_blanked_but_form_field_names_kept() -> None:
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    note = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Text"),
+            NameObject("/Rect"): ArrayObject([NumberObject(0)] * 4),
+            NameObject("/T"): TextStringObject("Jane Whistle"),
+            NameObject("/Contents"): TextStringObject("Look at line 4"),
+        }
+    )
+    field = DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"),
+        NameObject("/Subtype"): NameObject("/Widget"),
+        NameObject("/FT"): NameObject("/Tx"),
+        NameObject("/Rect"): ArrayObject([NumberObject(0)] * 4),
+        NameObject("/T"): TextStringObject("amount_paid"),
+    })  # fmt: skip
+    writer.pages[0][NameObject("/Annots")] = ArrayObject(
+        [writer._add_object(note), writer._add_object(field)]
+    )
+    out = io.BytesIO()
+    writer.write(out)
+
+    result = sanitise(out.getvalue(), max_bytes=LIMIT)
+
+    assert b"Jane" not in result.content
+    page: Any = PdfReader(io.BytesIO(result.content)).pages[0]
+    cleaned_note, cleaned_field = (annotation.get_object() for annotation in page["/Annots"])
+    assert (cleaned_note["/T"], cleaned_note["/Contents"]) == ("", "Look at line 4")
+    assert cleaned_field["/T"] == "amount_paid"
 
 
 @pytest.mark.parametrize("data", [b"%PDF-1.7\n", b"%PDF-1.4\n1 0 obj << /Type /Catalog"])

@@ -20,8 +20,8 @@ shows, or cannot be done without rewriting the document:
 - Office: GIF, WebP, TIFF and HEIC pictures inside documents, embedded objects that are
   not office packages (old OLE objects, other files), and office packages nested more
   than two deep are kept as they are.
-- PDF: files attached to the document, and JPEG pictures written inline in a page's
-  content stream (small by rule, and rare) are kept as they are.
+- PDF: files attached to the document, JPEG pictures written inline in a page's content
+  stream (small by rule, and rare), and the dates on comments are kept as they are.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """PDFs: a copy without the document's properties, XMP packets or the photos' own tags.
 
 Cloning the document keeps only what its pages reach, so the properties of earlier
-revisions are left behind. JPEG and JPEG 2000 pictures are stored in a PDF as the very
-files a camera or scanner wrote, tags and all; their metadata segments are cut out of
-the bytes (see ``segments``) without decoding, so the pictures look exactly as before.
+revisions are left behind; the names on comments and highlights are blanked. JPEG and
+JPEG 2000 pictures are stored in a PDF as the very files a camera or scanner wrote, tags
+and all; their metadata segments are cut out of the bytes (see ``segments``) without
+decoding, so the pictures look exactly as before.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pypdf.generic import (
     NameObject,
     PdfObject,
     StreamObject,
+    TextStringObject,
 )
 
 from .results import RejectedFile, SanitisedFile
@@ -28,6 +30,13 @@ from .segments import strip_jp2, strip_jpeg
 _ENCRYPTED_PDF = _(
     "Password-protected PDFs cannot be accepted. Please remove the password and send it again."
 )
+# Annotations a person makes (notes, highlights, drawings, stamps), whose /T entry is
+# their name. Not widgets: on a form field /T is the field's name, which the form needs.
+_MARKUP_ANNOTATIONS = frozenset({
+    "/Text", "/FreeText", "/Line", "/Square", "/Circle", "/Polygon", "/PolyLine", "/Highlight",
+    "/Underline", "/Squiggly", "/StrikeOut", "/Caret", "/Stamp", "/Ink", "/FileAttachment",
+    "/Sound", "/Redact",
+})  # fmt: skip
 # The filter that must come last for each picture format, and how to clean its bytes.
 _PICTURE_FILTERS: dict[str, Callable[[bytes], bytes]] = {
     "/DCTDecode": strip_jpeg,
@@ -52,6 +61,8 @@ def sanitise_pdf(data: bytes) -> SanitisedFile:
                 # paths included.
                 item.pop("/Metadata", None)
                 item.pop("/PieceInfo", None)
+                if "/T" in item and _entry(item, "/Subtype") in _MARKUP_ANNOTATIONS:
+                    item[NameObject("/T")] = TextStringObject("")
             if isinstance(item, StreamObject):
                 _strip_picture(item)
         # Removed streams would otherwise still be written out as unreferenced objects.
