@@ -126,6 +126,24 @@ class TeamOut(Schema):
 
 
 class ReportIn(StrictInput):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "category": "banqueting",
+                    "what": "The director of the transport bureau held a banquet for twenty "
+                    "people at the Lakeside Hotel and paid with the bureau's card.",
+                    "official_name": "Wang Wu",
+                    "official_position": "Director",
+                    "occurred_on": "2025-03-01",
+                    "place": "Lakeside Hotel",
+                    "answers": {"people": 20, "amount": 12000},
+                }
+            ]
+        },
+    )
+
     body: str | None = Field(
         None,
         description="Slug of the body to report to (see `GET /bodies`); "
@@ -192,6 +210,11 @@ class ReceiptOut(Schema):
 
 
 class MessageIn(StrictInput):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"text": "It happened again last Friday."}]},
+    )
+
     text: str = Field(
         description=f"Your message to the inspectors (at most {MAX_TEXT} characters)."
     )
