@@ -13,7 +13,15 @@ from tipoff.cases.models import Case, CaseExclusion, ExclusionReason, SanctionKi
 from tipoff.people.models import Role, Team, User
 from tipoff.people.services import body_key_grant, staff_create
 
-STAGES = ["received", "triaged", "assigned", "investigating", "decision_proposed", "decided", "closed"]
+STAGES = [
+    "received",
+    "triaged",
+    "assigned",
+    "investigating",
+    "decision_proposed",
+    "decided",
+    "closed",
+]
 
 
 @pytest.fixture
@@ -24,10 +32,16 @@ def people(body, staff, demo_password) -> dict[str, User]:
 
     def member(username: str, role: str, team: Team) -> User:
         user = staff_create(
-            username=username, password=demo_password, body=body.body, role=role,
-            display_name=f"Member {username}", team_id=team.pk,
+            username=username,
+            password=demo_password,
+            body=body.body,
+            role=role,
+            display_name=f"Member {username}",
+            team_id=team.pk,
         )
-        body_key_grant(body=body.body, body_private_key=body.private_key, user=user, granted_by=None)
+        body_key_grant(
+            body=body.body, body_private_key=body.private_key, user=user, granted_by=None
+        )
         return user
 
     return {
@@ -51,22 +65,34 @@ def make_case(body, staff, people, submit) -> Callable[..., Case]:
         key = body.private_key
         case = submit(**fields).report.case
         CaseExclusion.objects.create(
-            case=case, user=people["excluded"], reason=ExclusionReason.DECLARED, created_at=case.created_at
+            case=case,
+            user=people["excluded"],
+            reason=ExclusionReason.DECLARED,
+            created_at=case.created_at,
         )
         steps = STAGES[1 : STAGES.index(stage) + 1]
         for step in steps:
             if step == "triaged":
                 triage.case_accept(case=case, actor=staff["intake"], body_key=key)
             elif step == "assigned":
-                triage.case_assign(case=case, actor=staff["intake"], team=staff["inspector"].team, inspector=staff["inspector"])
+                triage.case_assign(
+                    case=case,
+                    actor=staff["intake"],
+                    team=staff["inspector"].team,
+                    inspector=staff["inspector"],
+                )
             elif step == "investigating":
                 decisions.case_start(case=case, actor=staff["inspector"])
             elif step == "decision_proposed":
                 decisions.sanction_kinds_seed(body=body.body)
                 kind = SanctionKind.objects.get(body=body.body, code="warning")
                 decisions.decision_propose(
-                    case=case, actor=staff["inspector"], finding="founded", summary="The official was warned.",
-                    reasoning="Receipts confirm the banquet.", body_key=key,
+                    case=case,
+                    actor=staff["inspector"],
+                    finding="founded",
+                    summary="The official was warned.",
+                    reasoning="Receipts confirm the banquet.",
+                    body_key=key,
                     sanctions=[decisions.SanctionInput("Wang Wu", "Director", kind.pk)],
                 )
             elif step == "decided":
