@@ -15,6 +15,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
+def console_errors(phone):
+    """Console errors on the page, CSP violations included; the test checks there are none."""
+    errors: list[str] = []
+    phone.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    phone.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+@pytest.fixture
 def photo(tmp_path):
     path = tmp_path / "现场照片.jpg"
     image = Image.new("RGB", (800, 600), (180, 40, 40))
@@ -26,7 +37,9 @@ def photo(tmp_path):
     return path
 
 
-def test_report_with_photo_then_follow_up_and_reply(phone, live_server, body, photo):
+def test_report_with_photo_then_follow_up_and_reply(
+    phone, live_server, body, photo, console_errors
+):
     page = phone
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
@@ -80,9 +93,12 @@ def test_report_with_photo_then_follow_up_and_reply(phone, live_server, body, ph
     page.get_by_role("button", name="退出").click()
     page.wait_for_url("**/followup/")
     page.get_by_text("您已退出").wait_for()
+    assert console_errors == []
 
 
-def test_draft_is_restored_after_reload_and_can_be_discarded(phone, live_server, body):
+def test_draft_is_restored_after_reload_and_can_be_discarded(
+    phone, live_server, body, console_errors
+):
     page = phone
     page.goto(live_server.url + "/report/official_cars/")
     page.get_by_label("被举报人姓名").fill("赵六")
@@ -105,6 +121,7 @@ def test_draft_is_restored_after_reload_and_can_be_discarded(phone, live_server,
     assert page.get_by_label("被举报人姓名").input_value() == ""
     page.reload()
     assert page.get_by_label("问题描述", exact=True).input_value() == ""
+    assert console_errors == []
 
 
 def test_offline_page_comes_from_the_service_worker(phone, live_server, body):

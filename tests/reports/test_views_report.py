@@ -282,6 +282,18 @@ def test_too_many_fields_is_400(client, body):
     assert Report.objects.count() == 0
 
 
+def test_too_many_files_for_the_parser_is_400(client, body, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    response = client.post(
+        "/report/banqueting/",
+        {**form(body), "evidence": [jpeg(), jpeg(), jpeg()]},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "more fields or files than this site accepts" in response.content.decode()
+    assert Report.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     "content_type,payload",
     [
