@@ -57,6 +57,16 @@ class Gallery:
             gallery.put(person_id, template)
         return gallery
 
+    def copy(self) -> Gallery:
+        twin = Gallery(self.dimensions, capacity=len(self._matrix))
+        twin._matrix, twin._norms, twin._ids = (
+            self._matrix.copy(),
+            self._norms.copy(),
+            self._ids.copy(),
+        )
+        twin._row_of, twin._size = dict(self._row_of), self._size
+        return twin
+
     def _grow(self) -> None:
         capacity = len(self._matrix) * 2
         for name in ("_matrix", "_norms", "_ids"):
