@@ -218,3 +218,15 @@ def test_sign_out_forgets_the_key(client, filed):
 
 def test_sign_out_needs_post(client, body):
     assert client.get("/followup/signout/").status_code == 405
+
+
+def test_status_explains_a_rejection_with_its_reason(client, filed):
+    case = filed.report.case
+    case.status = "rejected"
+    case.reporter_note = "Outside the commission's remit: please contact the court."
+    case.save()
+    sign_in(client, filed.receipt)
+    page = client.get(REPORT, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Not accepted" in page
+    assert "Your report could not be accepted." in page
+    assert "Outside the commission&#x27;s remit: please contact the court." in page

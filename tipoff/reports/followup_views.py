@@ -152,8 +152,7 @@ def followup_report(request: HttpRequest) -> HttpResponse:
                     files=files,
                 )
             except SubmissionInvalid as exc:
-                attach_errors(form, {k: v for k, v in exc.errors.items() if k != "evidence"})
-                file_errors = [str(m) for m in exc.errors.get("evidence", [])]
+                file_errors = attach_errors(form, exc.errors)
             else:
                 messages.success(request, _("Your message has been sent."))
                 return no_store(redirect(reverse("reports:followup_report") + "#thread"))

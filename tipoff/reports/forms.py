@@ -210,18 +210,19 @@ class ReplyForm(PublicForm):
     )
 
 
-def attach_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
-    """Put the service's field errors next to the matching form fields."""
+def attach_errors(form: forms.Form, errors: dict[str, list[str]]) -> list[str]:
+    """Put the service's field errors next to the matching form fields.
+
+    Returns the evidence errors, which belong beside the file input (not a
+    form field); anything without a field of its own goes to the top.
+    """
     for key, messages in errors.items():
-        field: str | None = key
-        if key.startswith("answers."):
-            field = ANSWER_PREFIX + key.removeprefix("answers.")
-        elif key == "text" and "text" not in form.fields:
-            field = None
-        if key in ("evidence", "category"):
-            field = None  # shown by the template in their own places
+        if key == "evidence":
+            continue
+        field = ANSWER_PREFIX + key.removeprefix("answers.") if key.startswith("answers.") else key
         for message in messages:
             form.add_error(field if field in form.fields else None, str(message))
+    return [str(m) for m in errors.get("evidence", [])]
 
 
 # --- uploads ---------------------------------------------------------------------

@@ -156,9 +156,7 @@ def report_form(request: HttpRequest, code: str) -> HttpResponse:
         submitted = report_submit(data=form.to_input(files=files))
     except SubmissionInvalid as exc:
         cache.delete(_token_key(token))
-        attach_errors(form, exc.errors)
-        file_errors = [str(m) for m in exc.errors.get("evidence", [])]
-        file_errors += [str(m) for m in exc.errors.get("category", [])]
+        file_errors = attach_errors(form, exc.errors)
         return _render_form(
             request, body, category, form, token=token, file_errors=file_errors, status=400
         )
