@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from xml.sax.saxutils import escape
 
 import pytest
 from evidence_samples import (
@@ -24,10 +25,13 @@ from evidence_samples import (
     tagged_photo,
     two_colour_image,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import ExifTags, Image
 from PIL.PngImagePlugin import PngInfo
 
-from tipoff.lib.evidence import sanitise
+from tipoff.lib.evidence import RejectedFile, sanitise
+from tipoff.lib.evidence.office_xml import scrub_people
 
 DOCUMENT_RELS = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
@@ -266,3 +270,45 @@ def test_a_workbook_embedded_for_a_chart_is_cleaned_too() -> None:
     assert list(parse(inner["docProps/core.xml"])) == []
     for trace in PHOTO_TRACES:
         assert trace not in inner["xl/media/image1.jpeg"]
+
+
+# XML 1.0 allows neither control characters nor non-characters, and turns tabs and line
+# breaks in attribute values into spaces, so the values keep to the rest.
+attribute_values = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Cn")))
+QUOTE_ENTITIES = {'"': "&quot;", "'": "&apos;"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    author=attribute_values,
+    title=attribute_values,
+    text=attribute_values,
+    quote=st.sampled_from(["'", '"']),
+)
+def test_only_the_names_change_whatever_the_values_hold(
+    author: str, title: str, text: str, quote: str
+) -> None:
+    def attribute(name: str, value: str) -> str:
+        return f"{name}={quote}{escape(value, QUOTE_ENTITIES)}{quote}"
+
+    xml = (
+        f"<w:comments {W}><!-- a 'comment' --><w:comment {attribute('w:title', title)} "
+        f'{attribute("w:author", author)}><w:t>{escape(text)}</w:t><![CDATA[author="x"]]>'
+        "</w:comment></w:comments>"
+    ).encode()
+
+    cleaned = scrub_people(xml)
+
+    comment = parse(cleaned)[0]
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    assert (comment.get(f"{w}author"), comment.get(f"{w}title")) == ("", title)
+    assert "".join(comment.itertext()) == text + 'author="x"'
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300).map(lambda tail: b"<a author='" + tail))
+def test_any_bytes_are_scrubbed_or_refused_never_crash(data: bytes) -> None:
+    try:
+        scrub_people(data)
+    except RejectedFile as error:
+        assert error.code == "corrupt"
