@@ -11,21 +11,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    TRIAGED = "triaged", _("Triaged")
-    ASSIGNED = "assigned", _("Assigned")
-    INVESTIGATING = "investigating", _("Under investigation")
-    DECISION_PROPOSED = "decision_proposed", _("Decision proposed")
-    DECIDED = "decided", _("Decided")
-    CLOSED = "closed", _("Closed")
-    REJECTED = "rejected", _("Not accepted")
-    FORWARDED = "forwarded", _("Forwarded")
-    MERGED = "merged", _("Merged")
+    # A context keeps these apart from the same English words used elsewhere
+    # ("Received" as a date column, say), which translate differently.
+    RECEIVED = "received", pgettext_lazy("case status", "Received")
+    TRIAGED = "triaged", pgettext_lazy("case status", "Triaged")
+    ASSIGNED = "assigned", pgettext_lazy("case status", "Assigned")
+    INVESTIGATING = "investigating", pgettext_lazy("case status", "Under investigation")
+    DECISION_PROPOSED = "decision_proposed", pgettext_lazy("case status", "Decision proposed")
+    DECIDED = "decided", pgettext_lazy("case status", "Decided")
+    CLOSED = "closed", pgettext_lazy("case status", "Closed")
+    REJECTED = "rejected", pgettext_lazy("case status", "Not accepted")
+    FORWARDED = "forwarded", pgettext_lazy("case status", "Forwarded")
+    MERGED = "merged", pgettext_lazy("case status", "Merged")
 
 
 # A case in one of these is finished with, for deadlines and queues.

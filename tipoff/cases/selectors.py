@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from tipoff.cases.models import ENDED, Case, Decision, DecisionState, Finding, Status
@@ -55,11 +55,11 @@ def case_status_for_reporter(case: Case) -> ReporterStatus:
         previous = case.forwarded_from.select_related("body").first()
         if previous is not None:
             details.append(
-                _g("Your report was forwarded from %(old)s to %(new)s, which handles it now.")
+                gettext("Your report was forwarded from %(old)s to %(new)s, which handles it now.")
                 % {"old": previous.body.name(), "new": case.body.name()}
             )
     if status == Status.REJECTED and case.reporter_note:
-        details.append(_g("Reason: %(reason)s") % {"reason": case.reporter_note})
+        details.append(gettext("Reason: %(reason)s") % {"reason": case.reporter_note})
     if status in (Status.DECIDED, Status.CLOSED):
         details.extend(decision_lines_for_reporter(case))
     return ReporterStatus(
@@ -79,13 +79,12 @@ def decision_lines_for_reporter(case: Case) -> list[str]:
     decision = decision_approved(case)
     if decision is None:
         return []
-    lines = [_g("Finding: %(finding)s") % {"finding": Finding(decision.finding).label}]
+    lines = [gettext("Finding: %(finding)s") % {"finding": Finding(decision.finding).label}]
     counts = (
         decision.sanctions.values("kind__name_zh", "kind__name_en", "kind__order")
         .annotate(n=Count("id"))
         .order_by("kind__order")
     )
-    from django.utils.translation import get_language
 
     english = (get_language() or "").startswith("en")
     measures = [
@@ -93,7 +92,7 @@ def decision_lines_for_reporter(case: Case) -> list[str]:
         for row in counts
     ]
     if measures:
-        lines.append(_g("Measures taken: %(measures)s") % {"measures": "; ".join(measures)})
+        lines.append(gettext("Measures taken: %(measures)s") % {"measures": "; ".join(measures)})
     if decision.summary:
         lines.append(decision.summary)
     return lines
@@ -125,7 +124,7 @@ class Deadline:
 
     @property
     def label(self) -> str:
-        return _g("Acknowledge by") if self.kind == "acknowledge" else _g("Conclude by")
+        return gettext("Acknowledge by") if self.kind == "acknowledge" else gettext("Conclude by")
 
 
 def case_deadline(case: Case, now: dt.datetime | None = None) -> Deadline | None:
