@@ -10,10 +10,13 @@ off so every example reaches the code behind them.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -26,7 +29,21 @@ _turns = itertools.count()  # every other follow-up example carries the real rec
 
 
 @pytest.fixture
-def receipt(submit, settings: Any) -> str:
+def _same_connection() -> Iterator[None]:
+    """Keep the test's database connection (and transaction) across requests.
+
+    The WSGI handler closes old connections at the start and end of every
+    request; Django's test client switches that off the same way.
+    """
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def receipt(_same_connection: None, submit, settings: Any) -> str:
     settings.RATE_LIMITS_ENABLED = False
     settings.RECEIPT_KDF_MEM_KIB = 8  # keep each example cheap; the derivation is tested elsewhere
     return submit().receipt
