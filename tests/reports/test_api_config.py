@@ -126,6 +126,11 @@ def test_openapi_describes_every_operation_and_field(client):
     assert len(operations) == 10
     for operation in operations:
         assert operation.get("description") and operation.get("summary"), operation["operationId"]
+        for parameter in operation.get("parameters", []):
+            assert parameter.get("description"), (operation["operationId"], parameter["name"])
+        for content in operation.get("requestBody", {}).get("content", {}).values():
+            for field, spec in content["schema"].get("properties", {}).items():
+                assert spec.get("description"), (operation["operationId"], field)
     for name, component in schema["components"]["schemas"].items():
         for field, spec in component.get("properties", {}).items():
             assert spec.get("description"), f"{name}.{field}"
@@ -137,6 +142,9 @@ def test_openapi_describes_every_operation_and_field(client):
     }
     upload = schema["paths"]["/api/v1/reports/with-evidence"]["post"]["requestBody"]["content"]
     assert set(upload) == {"multipart/form-data"}
+    assert upload["multipart/form-data"]["encoding"] == {
+        "report": {"contentType": "application/json"}
+    }
 
 
 @pytest.mark.django_db

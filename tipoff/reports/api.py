@@ -15,8 +15,9 @@ from django.conf import settings
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, UploadedFile
+from ninja import Router, UploadedFile
 from ninja.decorators import decorate_view
+from ninja.params import functions as param
 from ninja.responses import Status
 
 from tipoff.cases.selectors import case_status_for_reporter
@@ -33,12 +34,12 @@ from tipoff.reports.api_errors import ApiProblem, invalid_input, rate_limited
 from tipoff.reports.api_guards import ReceiptHeader, guarded, read_uploads
 from tipoff.reports.models import Author, Message
 from tipoff.reports.schemas import (
+    MAX_ID,
     Answers,
     BodyOut,
     CategoryOut,
     ErrorOut,
     FollowupOut,
-    Id,
     MessageIn,
     MessageOut,
     ReceiptOut,
@@ -62,7 +63,17 @@ receipt_auth = ReceiptHeader()
 
 _ERRORS = {400: ErrorOut, 404: ErrorOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut}
 _RECEIPT_ERRORS = {**_ERRORS, 401: ErrorOut}
-BODY_QUERY = Query(
+_EVIDENCE = (
+    "Evidence files, one part each: photos (JPEG, PNG, GIF, WebP), PDF, office documents "
+    "(.docx, .xlsx, .pptx, .odt, .ods, .odp), audio or video. Recognised by content, "
+    "stripped of metadata, stored encrypted."
+)
+EVIDENCE_FILES = param.File(None, description=_EVIDENCE)
+EVIDENCE_FILES_REQUIRED = param.File(..., description=_EVIDENCE)
+REPORT_PART = param.Body(..., description="The report: the same JSON object as `POST /reports`.")
+MESSAGE_TEXT = param.Form("", description="A message to go with the files (optional).")
+EVIDENCE_ID = param.Path(..., ge=1, le=MAX_ID, description="The file's `id`, from `GET /followup`.")
+BODY_QUERY = param.Query(
     None,
     description="Slug of the body (see `GET /bodies`); the default body if omitted.",
     max_length=50,
@@ -230,12 +241,19 @@ def report_create(request: HttpRequest, report: ReportIn) -> Status:
     "/reports/with-evidence",
     response={201: ReceiptOut, **_ERRORS},
     summary="Submit a report with evidence files",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {"encoding": {"report": {"contentType": "application/json"}}}
+            }
+        }
+    },
 )
 @decorate_view(guarded(content_type="multipart/form-data", submission=True, uploads=True))
 def report_create_with_evidence(
     request: HttpRequest,
-    report: ReportIn,
-    evidence: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+    report: ReportIn = REPORT_PART,
+    evidence: list[UploadedFile] = EVIDENCE_FILES,
 ) -> Status:
     """File a report with photos, documents, audio or video, as multipart/form-data: the
     field `report` holds the same JSON object as `POST /reports`, and each file is a part
@@ -338,8 +356,8 @@ def followup_message(request: HttpRequest, message: MessageIn) -> Status:
 @decorate_view(guarded(content_type="multipart/form-data", uploads=True))
 def followup_evidence(
     request: HttpRequest,
-    evidence: File[list[UploadedFile]],
-    text: Form[str] = "",
+    evidence: list[UploadedFile] = EVIDENCE_FILES_REQUIRED,
+    text: str = MESSAGE_TEXT,
 ) -> Status:
     """Add files to the report, as multipart/form-data parts named `evidence`, with an
     optional `text` to go with them. Needs the receipt in `X-Receipt`."""
@@ -384,7 +402,10 @@ def _post(request: HttpRequest, text: str, files: list[EvidenceFile]) -> Status:
     },
 )
 @decorate_view(guarded())
-def followup_evidence_file(request: HttpRequest, evidence_id: Id) -> StreamingHttpResponse:
+def followup_evidence_file(
+    request: HttpRequest,
+    evidence_id: int = EVIDENCE_ID,
+) -> StreamingHttpResponse:
     """One file attached to your report (by you or by the inspectors), decrypted. Files
     of other reports are not found. Needs the receipt in `X-Receipt`."""
     access = _access(request)
