@@ -136,6 +136,7 @@ def test_telegram_oversized_document_is_refused_before_download(
 ) -> None:
     settings.EVIDENCE_MAX_FILE_MB = 1
     telegram = TelegramDriver(client, body.body)
+    telegram.say("English")
     telegram.say("1")
     telegram.say("1")
     reply = telegram.text_of(

@@ -244,3 +244,43 @@ def test_oversized_and_unfetchable_media_are_refused_and_told(
     receipt_in(wechat.say("confirm"))
     report = Report.objects.get()
     assert report.evidence.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_retries_make_one_report(account: Any) -> None:
+    """WeChat retries while the first delivery is still being handled: one report, one receipt."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    wechat = WeChatSim(Client(), webhook_path(account), safe=True)
+    for text in (
+        "1",
+        "1",
+        "skip",
+        "skip",
+        "skip",
+        "skip",
+        "The director skipped work for a month.",
+        "done",
+        "1",
+    ):
+        wechat.say(text)
+    msg_id = wechat.msg_id + 1
+    answers: list[str] = []
+
+    def deliver() -> None:
+        sim = WeChatSim(Client(), webhook_path(account), safe=True, openid=wechat.openid)
+        try:
+            answers.append(sim.reply_text(sim.text("confirm", msg_id=msg_id)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Report.objects.count() == 1
+    assert sorted(bool(a) for a in answers) == [False, False, False, True]

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -31,7 +32,17 @@ from tipoff.reports.services import (
 SHOW_MESSAGES = 5
 
 
+CATALOGUE_SECONDS = 60
+
+
 def catalogue_of(body: Body) -> Catalogue:
+    """Categories and units for the conversation; cached briefly (they change rarely)."""
+    return cache.get_or_set(  # type: ignore[return-value]
+        f"channels:catalogue:{body.pk}", lambda: _catalogue(body), CATALOGUE_SECONDS
+    )
+
+
+def _catalogue(body: Body) -> Catalogue:
     return Catalogue(
         categories=[
             Choice(c.pk, c.name_zh, c.name_en, list(c.questions or []))
