@@ -8,6 +8,7 @@ All variables are documented in ``.env.example``.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -116,13 +117,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at once; IMMEDIATE takes the write
         # lock at BEGIN so concurrent submissions queue instead of failing.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous={'OFF' if TESTING else 'FULL'};",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
 if env_str("TIPOFF_TEST_DB_NAME"):
     # Lets several test runs share one PostgreSQL server without colliding.
     DATABASES["default"]["TEST"] = {"NAME": env_str("TIPOFF_TEST_DB_NAME")}
+elif TESTING and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests use a real SQLite file, not Django's shared in-memory database: it
+    # locks like production does (writers queue on the busy timeout).
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"tipoff-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits) ----------------------------------------------------
