@@ -241,6 +241,14 @@ def test_bad_fields_are_named_and_nothing_is_written(client, body, data, field):
         (b'"just a string"', "The request body must be a JSON object."),
         (b"null", "The request body must be a JSON object."),
         (b"[" * 100000, "The request body is not valid JSON."),
+        (
+            b'{"category": "banqueting", "what": "a banquet at NaN", "answers": {"people": NaN}}',
+            "The request body is not valid JSON.",
+        ),
+        (
+            b'{"category": "banqueting", "what": "x" * 20, "answers": {"amount": Infinity}}',
+            "The request body is not valid JSON.",
+        ),
     ],
 )
 def test_unreadable_bodies_get_a_clear_400(client, body, raw, detail):

@@ -11,6 +11,7 @@ input and try again".
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Callable
@@ -73,11 +74,15 @@ class BodyNotAnObject(ValueError):
     pass
 
 
+def _not_json(constant: str) -> None:
+    raise ValueError(f"{constant} is not JSON")
+
+
 class JsonObjectParser(Parser):
-    """ninja's JSON parser, refusing anything but an object at the top level."""
+    """Standard JSON only (no NaN or Infinity), and an object at the top level."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
-        data = super().parse_body(request)
+        data = json.loads(request.body, parse_constant=_not_json)
         if not isinstance(data, dict):
             raise BodyNotAnObject
         return data
