@@ -70,6 +70,7 @@ Answers = Annotated[dict[str, str | int | float | None], BeforeValidator(_answer
 
 
 class StrictInput(Schema):
+    # Subclasses' own model_config is merged with this one.
     model_config = ConfigDict(extra="forbid")
 
 
@@ -127,7 +128,6 @@ class TeamOut(Schema):
 
 class ReportIn(StrictInput):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -211,7 +211,6 @@ class ReceiptOut(Schema):
 
 class MessageIn(StrictInput):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={"examples": [{"text": "It happened again last Friday."}]},
     )
 
