@@ -18,6 +18,15 @@ from tipoff.people.models import Unit
 
 
 @pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages are asserted in English; the Chinese catalogue is checked on its own."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_galleries() -> Iterator[None]:
     from tipoff.attendance.gallery import forget_galleries
 

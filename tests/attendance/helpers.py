@@ -24,3 +24,57 @@ def jpeg(image: Image.Image, quality: int = 90) -> bytes:
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, format="JPEG", quality=quality)
     return buffer.getvalue()
+
+
+LFW = FACES / "lfw"
+# Chosen by their landmarks: photos facing the camera, and photos of the same
+# person turned to their own left (yaw signal over 0.2, left eye narrower).
+TURNING = {
+    "Jiang_Zemin": {
+        "enroll": ["0001", "0006", "0007", "0008", "0009"],
+        "facing": ["0006", "0010", "0008"],
+        "turned": ["0004", "0004"],
+    },
+    "Adrien_Brody": {
+        "enroll": ["0001", "0003", "0006", "0009", "0010"],
+        "facing": ["0003", "0006", "0009"],
+        "turned": ["0005", "0008"],
+    },
+}
+
+
+def lfw_or_skip() -> Path:
+    if not LFW.is_dir():
+        pytest.skip(
+            f"LFW photos not found at {LFW} (../shared/data/faces/lfw): real-photo tests skipped"
+        )
+    return LFW
+
+
+def lfw_photo(person: str, number: str) -> Image.Image:
+    return Image.open(lfw_or_skip() / person / f"{person}_{number}.jpg").convert("RGB")
+
+
+def kiosk_frame(
+    photo: Image.Image, *, mirror: bool = False, size: tuple[int, int] = (480, 360)
+) -> Image.Image:
+    """A camera-sized frame with the (small) LFW face enlarged in the middle."""
+    side = size[1]
+    face = photo.resize((side, side), Image.Resampling.BICUBIC)
+    if mirror:
+        face = face.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    frame = Image.new("RGB", size, (128, 128, 128))
+    frame.paste(face, ((size[0] - side) // 2, 0))
+    return frame
+
+
+def enrollment_photos(person: str) -> list[bytes]:
+    return [jpeg(kiosk_frame(lfw_photo(person, n))) for n in TURNING[person]["enroll"]]
+
+
+def turn_frames(person: str, *, right: bool = False) -> list[bytes]:
+    """Three frames facing the camera, then the head turned (mirrored for a right turn)."""
+    spec = TURNING[person]
+    facing = [jpeg(kiosk_frame(lfw_photo(person, n), mirror=right)) for n in spec["facing"]]
+    turned = [jpeg(kiosk_frame(lfw_photo(person, n), mirror=right)) for n in spec["turned"]]
+    return [*facing, *turned, facing[0]]

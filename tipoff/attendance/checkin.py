@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -78,15 +79,17 @@ def challenge_issue(*, kiosk: Kiosk) -> Challenge:
 
 def _challenge_take(kiosk: Kiosk, challenge_id: str) -> Challenge:
     """Use a challenge once; a replayed or stale one is refused."""
+    expired = AttendanceError(_("This attempt has expired. Please start again."))
     try:
-        taken = Challenge.objects.filter(
-            pk=challenge_id, kiosk=kiosk, used=False, expires_at__gt=timezone.now()
-        ).update(used=True)
-    except (ValueError, TypeError):  # not a UUID
-        taken = 0
+        key = uuid.UUID(str(challenge_id))
+    except ValueError as exc:
+        raise expired from exc
+    taken = Challenge.objects.filter(
+        pk=key, kiosk=kiosk, used=False, expires_at__gt=timezone.now()
+    ).update(used=True)
     if taken != 1:
-        raise AttendanceError(_("This attempt has expired. Please start again."))
-    return Challenge.objects.get(pk=challenge_id)
+        raise expired
+    return Challenge.objects.get(pk=key)
 
 
 def _snapshot(image: Image, attempt_key: str) -> bytes:
@@ -153,6 +156,7 @@ _NOT_LIVE = {
     "too_few_faces": lambda: _("Keep your face inside the frame and try again."),
     "several_faces": lambda: _("Only one person at a time, please."),
     "no_turn": lambda: _("Please turn your head as asked and try again."),
+    "flat": lambda: _("Please turn your head as asked and try again."),
     "wrong_way": lambda: _("That was the other way. Please try again."),
     "jump": lambda: _("Keep steady in front of the camera and try again."),
 }
