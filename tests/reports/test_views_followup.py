@@ -152,7 +152,7 @@ def test_inspector_message_shows_in_thread(client, filed, body):
     )
     sign_in(client, filed.receipt)
     page = client.get(REPORT).content.decode()
-    assert "请问宴请的具体日期？" in page and "检查人员" in page
+    assert "请问宴请的具体日期？" in page and "theirs" in page
 
 
 def test_empty_reply_is_400(client, filed):
