@@ -141,3 +141,10 @@ def test_a_resent_message_is_read_once(reporter: Reporter, smtp: SmtpSink) -> No
     assert mailbox_poll(reporter.account) == 2
     assert mailbox_poll(reporter.account) == 0  # nothing new: the UID cursor moved on
     assert len(smtp.to(REPORTER)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_auto_replies_are_not_answered(reporter: Reporter, smtp: SmtpSink) -> None:
+    reporter.deliver("I am out of office until Monday.", auto=True)
+    assert mailbox_poll(reporter.account) == 1
+    assert smtp.to(REPORTER) == []

@@ -39,6 +39,13 @@ def reply_text(text: str) -> str:
     return "\n".join(kept).strip()
 
 
+def _automatic(message: MailMessage) -> bool:
+    """Auto-replies and bounces: answering them would start a mail loop."""
+    auto = (message.headers.get("auto-submitted") or ("no",))[0].strip().lower()
+    precedence = (message.headers.get("precedence") or ("",))[0].strip().lower()
+    return auto != "no" or precedence in ("bulk", "junk", "auto_reply", "list")
+
+
 def _kind(content_type: str) -> str:
     major = content_type.split("/", 1)[0]
     return {"image": "image", "audio": "voice", "video": "video"}.get(major, "document")
@@ -56,7 +63,7 @@ def _mailbox(creds: dict[str, str]) -> MailBox | MailBoxUnencrypted | MailBoxSta
 
 def message_handle(*, account: ChannelAccount, message: MailMessage, uid_key: str) -> None:
     sender = (message.from_ or "").strip().lower()
-    if not sender or sender == credentials_of(account)["address"].lower():
+    if not sender or sender == credentials_of(account)["address"].lower() or _automatic(message):
         return
     message_id = (message.headers.get("message-id") or ("",))[0].strip()
     if inbound_seen(account=account, key=f"mail:{message_id or uid_key}"):
