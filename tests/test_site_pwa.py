@@ -10,6 +10,12 @@ from django.contrib.staticfiles import finders
 from PIL import Image
 
 
+def _shell(script: str) -> list[str]:
+    match = re.search(r"const SHELL = (\[.*?\]);", script)
+    assert match, "the worker names its shell"
+    return json.loads(match.group(1))
+
+
 def test_manifest_in_both_languages(client, db):
     response = client.get("/manifest.webmanifest")
     assert response.status_code == 200
@@ -56,7 +62,7 @@ def test_service_worker_is_served_from_the_root(client, db):
     assert response["Service-Worker-Allowed"] == "/"
     assert response["Cache-Control"] == "no-cache"
     script = response.content.decode()
-    shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", script).group(1))
+    shell = _shell(script)
     assert "/static/tipoff/css/site.css" in shell and "/offline/" in shell
     assert "/static/tipoff/js/site.js" in shell
     for url in shell:
@@ -69,7 +75,7 @@ def test_service_worker_is_served_from_the_root(client, db):
 
 def test_service_worker_shell_files_all_exist(client, db):
     script = client.get("/sw.js").content.decode()
-    shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", script).group(1))
+    shell = _shell(script)
     for url in shell:
         assert client.get(url).status_code == 200, url
 
