@@ -196,8 +196,8 @@ def queue_csv_rows(cases: Iterable[Case]) -> Iterable[list[str]]:
             report.channel if report else "",
             case.team.name() if case.team else "",
             case.assignee.username if case.assignee else "",
-            case.acknowledge_due.isoformat(timespec="minutes"),
-            case.conclude_due.isoformat(timespec="minutes"),
+            timezone.localtime(case.acknowledge_due).isoformat(timespec="minutes"),
+            timezone.localtime(case.conclude_due).isoformat(timespec="minutes"),
             deadline.flag if deadline else "",
         ]
 

@@ -93,10 +93,16 @@ def queue(request: HttpRequest, name: str) -> HttpResponse:
             "rows": rows,
             "search": search,
             "search_locked": bool(filters.query) and key is None,
-            "query_string": request.GET.urlencode(),
+            "query_string": _without_page(request),
         },
         status=status,
     )
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @permissions.staff_required
