@@ -64,9 +64,16 @@ class Reporter:
         self.message_ids: list[str] = []
 
     def deliver(
-        self, text: str, *, attachment: bytes | None = None, message_id: str | None = None
+        self,
+        text: str,
+        *,
+        attachment: bytes | None = None,
+        message_id: str | None = None,
+        auto: bool = False,
     ) -> None:
         message = EmailMessage()
+        if auto:
+            message["Auto-Submitted"] = "auto-replied"
         message["From"] = f"Reporter <{REPORTER}>"
         message["To"] = MAILBOX
         message["Subject"] = "Re: 举报回复 / Your report"
