@@ -1,0 +1,1 @@
+"""Attendance pages: the kiosk (a paired device), administrators' pages and reports."""
