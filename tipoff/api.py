@@ -22,6 +22,7 @@ from ninja import NinjaAPI
 
 from tipoff.reports.api import router as reports_router
 from tipoff.reports.api_errors import JsonObjectParser, install_error_handlers, method_not_allowed
+from tipoff.reports.api_followup import router as followup_router
 
 
 def _json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -58,3 +59,4 @@ api = TipoffAPI(
 )
 install_error_handlers(api)
 api.add_router("", reports_router)
+api.add_router("", followup_router)

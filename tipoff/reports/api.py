@@ -1,9 +1,9 @@
-"""Intake and follow-up endpoints of the JSON API (mounted at /api/v1/).
+"""Intake endpoints of the JSON API (mounted at /api/v1/).
 
-Public configuration (bodies, categories, units, teams), submitting a report
-with or without evidence, and following it up with the receipt code sent in
-the ``X-Receipt`` header. Every report goes through ``report_submit``, the
-same service as the web form, with the same rules. Nothing here writes to the
+Public configuration (bodies, categories, units, teams) and submitting a
+report with or without evidence; following a report up by receipt is in
+``api_followup``. Every report goes through ``report_submit``, the same
+service as the web form, with the same rules. Nothing here writes to the
 database itself, so a failed request leaves nothing behind.
 """
 
@@ -12,8 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, StreamingHttpResponse
-from django.utils import timezone
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, UploadedFile
 from ninja.decorators import decorate_view
@@ -21,7 +20,6 @@ from ninja.params import functions as param
 from ninja.responses import Status
 
 from tipoff.cases.selectors import case_status_for_reporter
-from tipoff.lib import ratelimit
 from tipoff.people.models import Body, Category
 from tipoff.people.selectors import (
     body_by_slug,
@@ -30,49 +28,30 @@ from tipoff.people.selectors import (
     teams_directory,
     units_of,
 )
-from tipoff.reports.api_errors import ApiProblem, invalid_input, rate_limited
-from tipoff.reports.api_guards import ReceiptHeader, guarded, read_uploads
-from tipoff.reports.models import Author, Message
+from tipoff.reports.api_errors import ApiProblem, invalid_input
+from tipoff.reports.api_guards import guarded, read_uploads
 from tipoff.reports.schemas import (
-    MAX_ID,
     Answers,
     BodyOut,
     CategoryOut,
     ErrorOut,
-    FollowupOut,
-    MessageIn,
-    MessageOut,
     ReceiptOut,
     ReportIn,
     TeamOut,
     UnitOut,
 )
-from tipoff.reports.selectors import evidence_chunks, report_content, report_thread
-from tipoff.reports.services import (
-    EvidenceFile,
-    ReporterAccess,
-    ReportInput,
-    SubmissionInvalid,
-    message_post,
-    report_submit,
-)
-from tipoff.reports.validation import clean_text
+from tipoff.reports.services import EvidenceFile, ReportInput, SubmissionInvalid, report_submit
 
 router = Router(tags=["reports"])
-receipt_auth = ReceiptHeader()
 
-_ERRORS = {400: ErrorOut, 404: ErrorOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut}
-_RECEIPT_ERRORS = {**_ERRORS, 401: ErrorOut}
-_EVIDENCE = (
+ERRORS = {400: ErrorOut, 404: ErrorOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut}
+EVIDENCE_DESCRIPTION = (
     "Evidence files, one part each: photos (JPEG, PNG, GIF, WebP), PDF, office documents "
     "(.docx, .xlsx, .pptx, .odt, .ods, .odp), audio or video. Recognised by content, "
     "stripped of metadata, stored encrypted."
 )
-EVIDENCE_FILES = param.File(None, description=_EVIDENCE)
-EVIDENCE_FILES_REQUIRED = param.File(..., description=_EVIDENCE)
+EVIDENCE_FILES = param.File(None, description=EVIDENCE_DESCRIPTION)
 REPORT_PART = param.Body(..., description="The report: the same JSON object as `POST /reports`.")
-MESSAGE_TEXT = param.Form("", description="A message to go with the files (optional).")
-EVIDENCE_ID = param.Path(..., ge=1, le=MAX_ID, description="The file's `id`, from `GET /followup`.")
 BODY_QUERY = param.Query(
     None,
     description="Slug of the body (see `GET /bodies`); the default body if omitted.",
@@ -89,7 +68,7 @@ def _body_named(slug: str | None) -> Body:
     return body
 
 
-def _question(question: dict[str, Any], english: bool) -> dict[str, Any]:
+def question_out(question: dict[str, Any], english: bool) -> dict[str, Any]:
     def label(item: dict[str, Any]) -> str:
         text = item.get("label_en") if english else item.get("label_zh")
         return str(text or item.get("label_zh") or item.get("label_en") or item.get("value") or "")
@@ -106,7 +85,7 @@ def _question(question: dict[str, Any], english: bool) -> dict[str, Any]:
     }
 
 
-def _english(request: HttpRequest) -> bool:
+def is_english(request: HttpRequest) -> bool:
     return (getattr(request, "LANGUAGE_CODE", "") or "").startswith("en")
 
 
@@ -116,7 +95,7 @@ def _category_out(category: Category, english: bool) -> dict[str, Any]:
         "code": category.code,
         "name": category.name(),
         "description": category.description(),
-        "questions": [_question(q, english) for q in category.questions or []],
+        "questions": [question_out(q, english) for q in category.questions or []],
     }
 
 
@@ -132,14 +111,14 @@ def bodies_list(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/categories", response={200: list[CategoryOut], **_ERRORS}, summary="List categories")
+@router.get("/categories", response={200: list[CategoryOut], **ERRORS}, summary="List categories")
 def categories_list(request: HttpRequest, body: str | None = BODY_QUERY) -> list[dict[str, Any]]:
     """The kinds of misconduct a body takes reports about, each with its extra questions."""
-    english = _english(request)
+    english = is_english(request)
     return [_category_out(c, english) for c in categories_active(_body_named(body))]
 
 
-@router.get("/units", response={200: list[UnitOut], **_ERRORS}, summary="List units")
+@router.get("/units", response={200: list[UnitOut], **ERRORS}, summary="List units")
 def units_list(request: HttpRequest, body: str | None = BODY_QUERY) -> list[dict[str, Any]]:
     """Government departments and workplaces whose officials can be reported to this body."""
     return [
@@ -148,7 +127,7 @@ def units_list(request: HttpRequest, body: str | None = BODY_QUERY) -> list[dict
     ]
 
 
-@router.get("/teams", response={200: list[TeamOut], **_ERRORS}, summary="List inspection teams")
+@router.get("/teams", response={200: list[TeamOut], **ERRORS}, summary="List inspection teams")
 def teams_list(request: HttpRequest, body: str | None = BODY_QUERY) -> list[dict[str, Any]]:
     """The public directory of a body's inspection teams and how to reach them."""
     return [
@@ -197,7 +176,7 @@ def _submit(request: HttpRequest, report: ReportIn, files: list[EvidenceFile]) -
         is_named=report.named,
         reporter_name=report.reporter_name,
         reporter_contact=report.reporter_contact,
-        language="en" if _english(request) else "zh-hans",
+        language="en" if is_english(request) else "zh-hans",
         evidence=files,
     )
     try:
@@ -226,7 +205,7 @@ def _answer_texts(answers: Answers) -> dict[str, str]:
 
 @router.post(
     "/reports",
-    response={201: ReceiptOut, **_ERRORS},
+    response={201: ReceiptOut, **ERRORS},
     summary="Submit a report",
 )
 @decorate_view(guarded(content_type="application/json", submission=True))
@@ -239,7 +218,7 @@ def report_create(request: HttpRequest, report: ReportIn) -> Status:
 
 @router.post(
     "/reports/with-evidence",
-    response={201: ReceiptOut, **_ERRORS},
+    response={201: ReceiptOut, **ERRORS},
     summary="Submit a report with evidence files",
     openapi_extra={
         "requestBody": {
@@ -260,161 +239,3 @@ def report_create_with_evidence(
     named `evidence`. Files are recognised by their content, stripped of metadata (photo
     locations included) and stored encrypted."""
     return _submit(request, report, read_uploads(evidence, max_files=settings.EVIDENCE_MAX_FILES))
-
-
-# --- following up ------------------------------------------------------------------------
-
-
-def _access(request: HttpRequest) -> ReporterAccess:
-    access = request.auth  # type: ignore[attr-defined]
-    assert isinstance(access, ReporterAccess)
-    return access
-
-
-def _evidence_out(item: Any) -> dict[str, Any]:
-    return {
-        "id": item.pk,
-        "kind": item.kind,
-        "media_type": item.media_type,
-        "size": item.size,
-        "added_by": item.added_by,
-        "created_at": item.created_at,
-    }
-
-
-def _message_out(message: Message, text: str, evidence_ids: list[int]) -> dict[str, Any]:
-    return {
-        "author": message.author,
-        "author_label": _("You") if message.author == Author.REPORTER else _("Inspectors"),
-        "created_at": message.created_at,
-        "text": text,
-        "evidence": evidence_ids,
-    }
-
-
-@router.get(
-    "/followup",
-    auth=receipt_auth,
-    response={200: FollowupOut, **_RECEIPT_ERRORS},
-    summary="Read a report's status and messages",
-)
-@decorate_view(guarded())
-def followup_read(request: HttpRequest) -> dict[str, Any]:
-    """Where the report stands, what you reported, and the messages between you and the
-    inspectors. Send the receipt code in the `X-Receipt` header (spaces are allowed)."""
-    access = _access(request)
-    report = access.report
-    content = report_content(report=report, data_key=access.data_key)
-    english = _english(request)
-    questions = {q.get("key"): _question(q, english) for q in report.category.questions or []}
-    return {
-        "status": case_status_for_reporter(report.case),
-        "received_on": timezone.localdate(report.received_at),
-        "body": report.body.name(),
-        "category": {"code": report.category.code, "name": report.category.name()},
-        "content": {
-            "what": content.what,
-            "unit": report.unit.name() if report.unit else content.unit_other,
-            "official_name": content.official_name,
-            "official_position": content.official_position,
-            "district": report.district,
-            "occurred_on": report.occurred_on,
-            "when_detail": content.when_detail,
-            "place": content.place,
-            "answers": [
-                {"key": key, "label": questions.get(key, {}).get("label", key), "value": value}
-                for key, value in content.answers.items()
-            ],
-            "named": report.is_named,
-        },
-        "messages": [
-            _message_out(item.message, item.text, [e.pk for e in item.evidence])
-            for item in report_thread(report=report, data_key=access.data_key)
-        ],
-        "evidence": [_evidence_out(e) for e in report.evidence.all()],
-    }
-
-
-@router.post(
-    "/followup/messages",
-    auth=receipt_auth,
-    response={201: MessageOut, **_RECEIPT_ERRORS},
-    summary="Send a message to the inspectors",
-)
-@decorate_view(guarded(content_type="application/json"))
-def followup_message(request: HttpRequest, message: MessageIn) -> Status:
-    """Reply to the inspectors or tell them more. Needs the receipt in `X-Receipt`."""
-    return _post(request, message.text, [])
-
-
-@router.post(
-    "/followup/evidence",
-    auth=receipt_auth,
-    response={201: MessageOut, **_RECEIPT_ERRORS},
-    summary="Add evidence files",
-)
-@decorate_view(guarded(content_type="multipart/form-data", uploads=True))
-def followup_evidence(
-    request: HttpRequest,
-    evidence: list[UploadedFile] = EVIDENCE_FILES_REQUIRED,
-    text: str = MESSAGE_TEXT,
-) -> Status:
-    """Add files to the report, as multipart/form-data parts named `evidence`, with an
-    optional `text` to go with them. Needs the receipt in `X-Receipt`."""
-    return _post(request, text, read_uploads(evidence, max_files=settings.EVIDENCE_MAX_FILES))
-
-
-def _post(request: HttpRequest, text: str, files: list[EvidenceFile]) -> Status:
-    access = _access(request)
-    # The web follow-up's limit on replies per report, shared with it.
-    if not ratelimit.hit(
-        "reply", str(access.report.pk), limit=settings.SUBMISSIONS_PER_CLIENT_PER_HOUR, window=3600
-    ):
-        raise rate_limited(3600, _("Too many messages in the last hour. Please try again later."))
-    try:
-        message = message_post(
-            report=access.report,
-            data_key=access.data_key,
-            text=text,
-            author=Author.REPORTER,
-            files=files,
-        )
-    except SubmissionInvalid as exc:
-        raise invalid_input(exc.errors) from None
-    evidence_ids = list(message.evidence.values_list("pk", flat=True))
-    return Status(201, _message_out(message, clean_text(text), evidence_ids))
-
-
-@router.get(
-    "/followup/evidence/{evidence_id}",
-    auth=receipt_auth,
-    response=_RECEIPT_ERRORS,
-    summary="Download an evidence file",
-    openapi_extra={
-        "responses": {
-            "200": {
-                "description": "The file, decrypted.",
-                "content": {
-                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-                },
-            }
-        }
-    },
-)
-@decorate_view(guarded())
-def followup_evidence_file(
-    request: HttpRequest,
-    evidence_id: int = EVIDENCE_ID,
-) -> StreamingHttpResponse:
-    """One file attached to your report (by you or by the inspectors), decrypted. Files
-    of other reports are not found. Needs the receipt in `X-Receipt`."""
-    access = _access(request)
-    item = access.report.evidence.filter(pk=evidence_id).first()
-    if item is None:
-        raise ApiProblem(404, _("This report has no file with this number."))
-    response = StreamingHttpResponse(
-        evidence_chunks(item=item, data_key=access.data_key), content_type=item.media_type
-    )
-    response["Content-Length"] = str(item.size)
-    response["Content-Disposition"] = f'attachment; filename="evidence-{item.pk}.{item.extension}"'
-    return response
