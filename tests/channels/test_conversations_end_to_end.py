@@ -95,5 +95,6 @@ def test_team_directory_in_any_channel(driver: Any, body: Any) -> None:
     from tipoff.people.selectors import teams_directory
 
     team = teams_directory(body.body).first()
+    assert team is not None
     directory = driver.say("teams")
     assert team.phone in directory

@@ -97,7 +97,12 @@ class Reporter:
         answers = self.smtp.to(REPORTER)[before:]
         assert answers, "no answer by e-mail"
         assert all(m["From"] == MAILBOX for m in answers)
-        return "\n\n".join(str(m.get_payload(decode=True).decode()) for m in answers)
+        return "\n\n".join(_body(m) for m in answers)
+
+
+def _body(message: Any) -> str:
+    payload = message.get_payload(decode=True)
+    return payload.decode() if isinstance(payload, bytes) else str(payload)
 
 
 @pytest.fixture
