@@ -150,3 +150,13 @@ def test_cancel_and_language_switch(client: Any, body: Any) -> None:
     assert not Conversation.objects.exists()
     receipt = receipt_in("1234 5678 9012 3456 7890")
     assert receipt == "12345678901234567890"
+
+
+@pytest.mark.django_db
+def test_files_during_a_follow_up_point_to_the_website(client: Any, body: Any, submit: Any) -> None:
+    code = submit().receipt
+    telegram = TelegramDriver(client, body.body)
+    telegram.say("English")
+    assert "inspectors" in telegram.say(f"status {code}")
+    assert "website" in telegram.photo("PHOTO-X")
+    assert not Conversation.objects.get().media.exists()

@@ -199,6 +199,16 @@ class Engine(FollowUpSteps):
             self.replies.append(
                 incoming.media_note.partition(":")[2] or _("This file cannot be accepted.")
             )
+        elif incoming.media_note == "not_now" and self.step in ("status_code", "followup"):
+            # Files for a report already made go through the website, where the receipt
+            # opens the report; here the report's key is held only briefly.
+            self.replies.append(
+                _(
+                    "To add files to a report you have already made, open it on the website "
+                    "with your receipt. Here you can send a written answer."
+                )
+            )
+            return self._reprompt()
         elif incoming.media_note == "not_now":
             self.replies.append(
                 _("Please start a report first (send “report”), then send your photos and files.")
