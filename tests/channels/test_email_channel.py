@@ -70,10 +70,13 @@ class Reporter:
         attachment: bytes | None = None,
         message_id: str | None = None,
         auto: bool = False,
+        forged: bool = False,
     ) -> None:
         message = EmailMessage()
         if auto:
             message["Auto-Submitted"] = "auto-replied"
+        if forged:
+            message["Authentication-Results"] = "mx.commission.example; spf=fail; dmarc=fail"
         message["From"] = f"Reporter <{REPORTER}>"
         message["To"] = MAILBOX
         message["Subject"] = "Re: 举报回复 / Your report"
@@ -160,3 +163,10 @@ def test_auto_replies_are_not_answered(reporter: Reporter, smtp: SmtpSink) -> No
     reporter.deliver("I am out of office until Monday.", auto=True)
     assert mailbox_poll(reporter.account) == 1
     assert smtp.to(REPORTER) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_failing_dmarc_is_not_answered(reporter: Reporter, smtp: SmtpSink) -> None:
+    reporter.deliver("1", forged=True)
+    assert mailbox_poll(reporter.account) == 1
+    assert smtp.to(REPORTER) == [] and not Conversation.objects.exists()

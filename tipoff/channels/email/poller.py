@@ -46,6 +46,12 @@ def _automatic(message: MailMessage) -> bool:
     return auto != "no" or precedence in ("bulk", "junk", "auto_reply", "list")
 
 
+def _forged(message: MailMessage) -> bool:
+    """The receiving server found the sender's domain does not vouch for it (DMARC failed)."""
+    results = " ".join(message.headers.get("authentication-results", ())).lower()
+    return "dmarc=fail" in results
+
+
 def _kind(content_type: str) -> str:
     major = content_type.split("/", 1)[0]
     return {"image": "image", "audio": "voice", "video": "video"}.get(major, "document")
@@ -64,6 +70,9 @@ def _mailbox(creds: dict[str, str]) -> MailBox | MailBoxUnencrypted | MailBoxSta
 def message_handle(*, account: ChannelAccount, message: MailMessage, uid_key: str) -> None:
     sender = (message.from_ or "").strip().lower()
     if not sender or sender == credentials_of(account)["address"].lower() or _automatic(message):
+        return
+    if _forged(message):
+        # Someone else's address: it must not continue (or start) that person's conversation.
         return
     message_id = (message.headers.get("message-id") or ("",))[0].strip()
     if inbound_seen(account=account, key=f"mail:{message_id or uid_key}"):
