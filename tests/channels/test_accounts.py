@@ -120,3 +120,14 @@ def test_a_different_channels_key_cannot_open_the_data(settings: Any) -> None:
 
     with pytest.raises(DecryptionError):
         keys.open_text(sealed, label="x")
+
+
+@pytest.mark.django_db
+def test_credentials_under_another_key_answer_503_not_500(
+    client: Any, body: Any, settings: Any
+) -> None:
+    from drivers import TelegramDriver
+
+    telegram = TelegramDriver(client, body.body)
+    settings.CHANNELS_KEY = "rotated-key-" + "r" * 40
+    assert telegram.update({"text": "hi"}).status_code == 503

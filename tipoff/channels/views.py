@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from tipoff.channels.models import ChannelAccount, Kind
+from tipoff.lib.crypto import DecryptionError
 
 _ADAPTERS = {
     Kind.WECHAT: "tipoff.channels.wechat.views",
@@ -41,6 +42,10 @@ def webhook(request: HttpRequest, kind: str, account: str) -> HttpResponse:
     handle = _adapter(kind)
     if found is None or handle is None:
         return HttpResponse("unknown channel account", status=404, content_type="text/plain")
-    response: HttpResponse = handle(request, found)
+    try:
+        response: HttpResponse = handle(request, found)
+    except DecryptionError:
+        # The account's credentials do not open under the current CHANNELS_KEY.
+        return HttpResponse("channel account misconfigured", status=503, content_type="text/plain")
     response["Cache-Control"] = "no-store"
     return response
