@@ -185,3 +185,26 @@ def test_unknown_account_or_kind_is_404(client: Any, body: Any) -> None:
     assert client.post("/channels/sms/nope/").status_code == 404
     assert client.post(f"/channels/fax/{twilio.account.public_id}/").status_code == 404
     assert client.put(twilio.url).status_code == 405
+
+
+@pytest.mark.django_db
+def test_telegram_photo_caption_is_read_as_text(
+    client: Any, body: Any, null_client: Any, jpeg: bytes, django_capture_on_commit_callbacks: Any
+) -> None:
+    telegram = TelegramDriver(client, body.body)
+    for text in (
+        "English",
+        "1",
+        "1",
+        "skip",
+        "skip",
+        "skip",
+        "skip",
+        "The office demanded bribes for permits.",
+    ):
+        telegram.say(text)
+    null_client.media["CAPTIONED"] = jpeg
+    sizes = [{"file_id": "CAPTIONED", "file_size": len(jpeg), "width": 64, "height": 48}]
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = telegram.text_of(telegram.update({"photo": sizes, "caption": "done"}))
+    assert "File received" in reply and "give your name" in reply

@@ -96,10 +96,20 @@ def handle(request: HttpRequest, account: ChannelAccount) -> HttpResponse:
     )
     if turn.duplicate or not turn.replies:
         return JsonResponse({})
+    replies = turn.replies
+    caption = message.get("caption")
+    if media_ref is not None and isinstance(caption, str) and caption.strip():
+        # A photo's caption is part of what the reporter said: take it as the next message.
+        replies = (
+            replies[:1]
+            + conversation_handle(
+                account=account, sender=chat_id, incoming=Incoming(text=caption[:6000])
+            ).replies
+        )
     first = reply_plan(
         account=account,
         recipient=chat_id,
-        replies=turn.replies,
+        replies=replies,
         started=started,
         limit_bytes=MESSAGE_LIMIT_BYTES,
     )
