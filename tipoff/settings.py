@@ -157,6 +157,9 @@ MEDIA_ROOT = Path(
 )
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+if not PRODUCTION:
+    # WhiteNoise expects the folder to exist; collectstatic fills it in production.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "tipoff" / "static"]  # site-wide CSS, JS, icons
 STORAGES = {
     # Evidence is encrypted before it reaches this backend, so any Django storage

@@ -28,6 +28,7 @@ from tipoff.people.models import Body, Category, Unit
 from tipoff.reports.content import ReportContent
 from tipoff.reports.models import Author, Evidence, Message, ReceiptSalt, Report
 from tipoff.reports.validation import (
+    MAX_DISTRICT,
     MAX_SHORT,
     MAX_TEXT,
     Problems,
@@ -132,7 +133,7 @@ def _validate(data: ReportInput) -> tuple[Category, Unit | None, ReportContent, 
     }
     cleaned = {name: clean_text(value) for name, value in short_fields.items()}
     for name, value in cleaned.items():
-        check_length(problems, name, value, MAX_SHORT)
+        check_length(problems, name, value, MAX_DISTRICT if name == "district" else MAX_SHORT)
     check_date(problems, data.occurred_on)
     if data.is_named:
         if not cleaned["reporter_name"]:
