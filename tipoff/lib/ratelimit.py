@@ -52,3 +52,24 @@ def peek(scope: str, key: str, *, limit: int, window: int) -> bool:
         return True
     bucket = int(time.time() // window)
     return (cache.get(f"rl:{scope}:{key}:{bucket}") or 0) < limit
+
+
+# Scopes shared by every edge that signs reporters in or takes reports, so the
+# web pages, the API and the channels count against the same limits.
+SUBMIT_SCOPE = "submit"
+RECEIPT_CLIENT_SCOPE = "receipt-client"
+RECEIPT_SCOPE = "receipt"
+
+
+def receipt_rate_key(normalised_code: str) -> str:
+    """A short keyed hash of a receipt for its rate-limit counter.
+
+    Short on purpose: the counter lives in the cache, and four bytes tell
+    someone holding it and the server secret almost nothing about the code.
+    """
+    return hashlib.blake2b(
+        normalised_code.encode(),
+        key=settings.SECRET_KEY.encode()[:64],
+        person=b"tipoff-rl-rcpt",
+        digest_size=4,
+    ).hexdigest()

@@ -9,7 +9,6 @@ the server a key derivation.
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -24,24 +23,9 @@ from tipoff.lib.evidence import RejectedFile
 from tipoff.reports.api_errors import ApiProblem, invalid_input, problem_response, rate_limited
 from tipoff.reports.services import EvidenceFile, ReporterAccess, reporter_open
 
-# Rate-limit scopes, shared with any other edge that signs reporters in or takes reports.
-RECEIPT_CLIENT_SCOPE = "receipt-client"
-RECEIPT_SCOPE = "receipt"
-SUBMIT_SCOPE = "submit"
-
-
-def receipt_rate_key(normalised_code: str) -> str:
-    """A short keyed hash of a receipt for its rate-limit counter.
-
-    The same key as the web follow-up's, so both share one counter per receipt;
-    short on purpose, so the cache tells almost nothing about the code.
-    """
-    return hashlib.blake2b(
-        normalised_code.encode(),
-        key=settings.SECRET_KEY.encode()[:64],
-        person=b"tipoff-rl-rcpt",
-        digest_size=4,
-    ).hexdigest()
+RECEIPT_CLIENT_SCOPE = ratelimit.RECEIPT_CLIENT_SCOPE
+RECEIPT_SCOPE = ratelimit.RECEIPT_SCOPE
+SUBMIT_SCOPE = ratelimit.SUBMIT_SCOPE
 
 
 def _too_many_receipt_attempts(window: int) -> str:
@@ -82,7 +66,7 @@ class ReceiptHeader(APIKeyHeader):
             )
         if not ratelimit.hit(
             RECEIPT_SCOPE,
-            receipt_rate_key(code),
+            ratelimit.receipt_rate_key(code),
             limit=settings.RECEIPT_ATTEMPTS_PER_RECEIPT,
             window=window,
         ):

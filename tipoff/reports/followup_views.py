@@ -7,8 +7,6 @@ the receipt itself. Every page here is ``no-store``.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -39,20 +37,6 @@ from tipoff.reports.views import evidence_limits, no_store, rate_limited, upload
 
 SESSION_REPORT = "followup_report"
 SEALED_NAME = "report"
-
-
-def _receipt_bucket(normalised: str) -> str:
-    """A short keyed hash of a receipt for its rate-limit counter.
-
-    Short on purpose: the counter lives in the cache, and four bytes tell
-    someone holding it and the server secret almost nothing about the code.
-    """
-    return hashlib.blake2b(
-        normalised.encode(),
-        key=settings.SECRET_KEY.encode()[:64],
-        person=b"tipoff-rl-rcpt",
-        digest_size=4,
-    ).hexdigest()
 
 
 def _signed_in(request: HttpRequest) -> ReporterAccess | None:
@@ -99,11 +83,17 @@ def followup(request: HttpRequest) -> HttpResponse:
     ) % {"minutes": max(1, window // 60)}
     fingerprint = ratelimit.client_fingerprint(request)
     if not ratelimit.hit(
-        "receipt-client", fingerprint, limit=settings.RECEIPT_ATTEMPTS_PER_CLIENT, window=window
+        ratelimit.RECEIPT_CLIENT_SCOPE,
+        fingerprint,
+        limit=settings.RECEIPT_ATTEMPTS_PER_CLIENT,
+        window=window,
     ):
         return rate_limited(request, too_many, retry_after=window)
     if not ratelimit.hit(
-        "receipt", _receipt_bucket(code), limit=settings.RECEIPT_ATTEMPTS_PER_RECEIPT, window=window
+        ratelimit.RECEIPT_SCOPE,
+        ratelimit.receipt_rate_key(code),
+        limit=settings.RECEIPT_ATTEMPTS_PER_RECEIPT,
+        window=window,
     ):
         return rate_limited(request, too_many, retry_after=window)
     access = reporter_open(code=code)
