@@ -20,12 +20,16 @@ def _events(n: int = 5) -> list[AuditEvent]:
 
 def _run(*args: str) -> int:
     """Run the command as the shell would; returns the exit status."""
+    from unittest import mock
+
     from django.core.management import ManagementUtility
 
-    try:
-        ManagementUtility(["manage.py", "verify_audit", *args]).execute()
-    except SystemExit as exc:
-        return int(exc.code or 0)
+    # The command line closes every connection when it ends; the test database must stay open.
+    with mock.patch("django.db.connections.close_all"):
+        try:
+            ManagementUtility(["manage.py", "verify_audit", *args]).execute()
+        except SystemExit as exc:
+            return int(exc.code or 0)
     return 0
 
 

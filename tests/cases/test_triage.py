@@ -158,9 +158,10 @@ def test_duplicates_are_suggested_by_official_unit_category_and_text(submit, peo
     new = submit(
         what="王局长用公款在金鼎酒店请了二十多人吃饭，时间是周五晚上。", official_name="王五"
     )
-    suggestions = duplicates_suggest(
-        case=new.report.case, actor=people["intake"], body_key=body.private_key
-    )
+    with translation.override("en"):
+        suggestions = duplicates_suggest(
+            case=new.report.case, actor=people["intake"], body_key=body.private_key
+        )
     assert [s.case.pk for s in suggestions][:1] == [original.report.case_id]
     assert unrelated.report.case_id not in [s.case.pk for s in suggestions]
     reasons = " ".join(suggestions[0].reasons)

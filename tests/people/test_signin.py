@@ -66,6 +66,7 @@ def test_sign_in_unlocks_the_body_keys_into_the_sealed_session(client, staff, de
 
 
 def test_wrong_password_is_refused_without_saying_which_part_was_wrong(client, staff):
+    client.cookies["tipoff_lang"] = "en"
     response = _password_step(client, staff["inspector"], "not the password at all")
     assert response.status_code == 400
     assert "User name or password is wrong" in response.content.decode()
@@ -110,6 +111,7 @@ def test_pending_sign_in_expires(client, staff, demo_password):
 
 
 def test_five_failures_lock_the_account_even_for_the_right_password(client, staff, demo_password):
+    client.cookies["tipoff_lang"] = "en"
     user = staff["inspector"]
     for _ in range(signin.MAX_FAILURES):
         assert _password_step(client, user, "wrong password 123").status_code == 400

@@ -110,7 +110,7 @@ def case_pdf(*, case: Case, actor: User, body_key: bytes) -> bytes:
                 _("Reporter"),
                 f"{c.reporter_name} · {c.reporter_contact}" if r.is_named else _("Anonymous"),
             ],
-            *[[key, value] for key, value in c.answers.items()],
+            *[[label, value] for label, value in read.answer_rows()],
             [_("Evidence files"), len(read.evidence)],
         ]
         story.append(_table(rows, s["p"], [40 * mm, 130 * mm]))

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tipoff.audit.services import audit_record
@@ -49,6 +50,18 @@ class ReadReport:
     content: ReportContent
     thread: list[ThreadItem]
     evidence: list[Evidence]
+
+    def answer_rows(self) -> list[tuple[str, str]]:
+        """The category's extra questions with their answers, labelled in the reader's language."""
+        english = (get_language() or "").startswith("en")
+        labels = {
+            q.get("key"): (
+                q.get("label_en") if english and q.get("label_en") else q.get("label_zh")
+            )
+            or q.get("key")
+            for q in self.report.category.questions or []
+        }
+        return [(str(labels.get(key, key)), value) for key, value in self.content.answers.items()]
 
 
 @dataclass(frozen=True)

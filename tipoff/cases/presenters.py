@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tipoff.cases import forms, permissions
+from tipoff.cases.decisions import sanction_kinds_seed
 from tipoff.cases.investigation import CaseContents, case_read, official_read
 from tipoff.cases.models import Case, CaseEvent, Decision, SanctionKind, Status
 from tipoff.cases.selectors import case_deadline, case_reports
@@ -155,6 +156,8 @@ def action_forms(
         if action in allowed:
             built[action] = bound.get(action) or make()
     if "propose" in allowed:
+        # A body gets the default list of measures the first time one is needed.
+        sanction_kinds_seed(body=case.body)
         kinds = SanctionKind.objects.filter(body_id=case.body_id, active=True)
         built["sanctions"] = bound.get("sanctions") or forms.SanctionFormSet(
             prefix="sanction", form_kwargs={"kinds": kinds}
