@@ -39,6 +39,9 @@ if PRODUCTION and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40):
         "set SECRET_KEY to at least 40 random characters."
     )
 CHANNELS_KEY = env_str("CHANNELS_KEY", "" if PRODUCTION else "dev-channels:" + SECRET_KEY)
+# "http" talks to the real channel APIs; "null" records what would be sent.
+CHANNELS_TRANSPORT = env_str("CHANNELS_TRANSPORT", "null" if TESTING else "http")
+CHANNELS_REPLY_BUDGET_SECONDS = float(env_str("CHANNELS_REPLY_BUDGET_SECONDS", "4.0"))
 # Attendance face templates are encrypted under a key derived from this (never in the database).
 _DEV_ATTENDANCE_KEY = keyed_hash(SECRET_KEY.encode(), b"attendance", person=b"dev-attendance").hex()
 ATTENDANCE_KEY = env_str("ATTENDANCE_KEY") or ("" if PRODUCTION else _DEV_ATTENDANCE_KEY)

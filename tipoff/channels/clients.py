@@ -15,8 +15,6 @@ from typing import Protocol
 
 from django.conf import settings
 
-from tipoff.lib.env import env_str
-
 
 class ChannelError(Exception):
     """The channel's API failed; worth trying again later."""
@@ -63,9 +61,7 @@ class NullClient:
 
 
 def transport() -> str:
-    return getattr(settings, "CHANNELS_TRANSPORT", "") or env_str(
-        "CHANNELS_TRANSPORT", "null" if settings.TESTING else "http"
-    )
+    return settings.CHANNELS_TRANSPORT
 
 
 def client_for(account) -> ChannelClient:

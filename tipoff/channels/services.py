@@ -23,7 +23,6 @@ from tipoff.channels.conversation import parsing
 from tipoff.channels.conversation.engine import Engine, Incoming, fresh_state
 from tipoff.channels.models import ChannelAccount, Conversation, InboundMessage, OutboundMessage
 from tipoff.channels.ports import DbPorts, catalogue_of
-from tipoff.lib.env import env_str
 
 CONVERSATION_HOURS = 24
 INBOUND_KEEP_DAYS = 7  # longer than any retry; stops replays of captured signed requests
@@ -169,10 +168,7 @@ def outbox_open(row: OutboundMessage) -> tuple[str, str]:
 
 def reply_budget_seconds() -> float:
     """Seconds a webhook may take before its answer goes through the API instead (WeChat waits 5)."""
-    configured = getattr(settings, "CHANNELS_REPLY_BUDGET_SECONDS", None)
-    if configured is None:
-        configured = env_str("CHANNELS_REPLY_BUDGET_SECONDS", "4.0")
-    return float(configured)
+    return float(settings.CHANNELS_REPLY_BUDGET_SECONDS)
 
 
 def reply_plan(
