@@ -112,3 +112,13 @@ def test_csv_export_has_clear_fields_only_and_is_audited(client, make_case, peop
     )
     event = AuditEvent.objects.get(action="queue.exported_csv")
     assert event.actor == people["leader"] and event.details == {"queue": "team", "rows": 1}
+
+
+def test_search_does_not_reveal_a_case_to_the_official_it_names(client, make_case, people, sign_in):
+    case = make_case(
+        "received", what="金鼎酒店又有一次宴请。", official_name="受理员 李强"
+    )  # the demo intake officer
+    sign_in(client, people["intake"])
+    page = client.get("/office/queue/triage/", {"q": "金鼎酒店"}).content.decode()
+    assert case.reference not in page
+    assert case.exclusions.filter(user=people["intake"]).exists()

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from tipoff.audit.services import audit_record
 from tipoff.cases import permissions
+from tipoff.cases.investigation import conflicts_detect
 from tipoff.cases.models import ENDED, Case, Status
 from tipoff.cases.selectors import due_soon_q, overdue_q
 from tipoff.lib import crypto, similarity
@@ -142,7 +143,11 @@ def queue_search(*, user: User, qs: QuerySet[Case], query: str, body_key: bytes)
                 )
             )
             if all(word in haystack for word in words):
-                found.append(case)
+                # Decrypting is when conflicts are found: a searcher named in
+                # the report must not learn that it exists.
+                conflicts_detect(case=case, contents=[content])
+                if not permissions.is_excluded(user, case):
+                    found.append(case)
                 break
     audit_record(
         actor=user,
