@@ -74,6 +74,12 @@ def load(body: Body, staff: dict[str, User]) -> None:
     team = inspector.team
     assert team is not None
     decisions.sanction_kinds_seed(body=body)
+
+    def investigate(case: Case) -> None:
+        """Accept, assign to the demo inspector and start: where most cases pass."""
+        triage.case_accept(case=case, actor=intake, body_key=key)
+        triage.case_assign(case=case, actor=leader, team=team, inspector=inspector)
+        decisions.case_start(case=case, actor=inspector)
     kinds = {k.code: k.pk for k in SanctionKind.objects.filter(body=body)}
 
     # 1-2. New, to triage: a banquet report and a likely duplicate of it.
@@ -149,9 +155,7 @@ def load(body: Body, staff: dict[str, User]) -> None:
         language="en",
     )
     case = bus.report.case
-    triage.case_accept(case=case, actor=intake, body_key=key)
-    triage.case_assign(case=case, actor=leader, team=team, inspector=inspector)
-    decisions.case_start(case=case, actor=inspector)
+    investigate(case)
     investigation.case_message(
         case=case,
         actor=inspector,
@@ -178,9 +182,7 @@ def load(body: Body, staff: dict[str, User]) -> None:
         answers={"amount": "2000000"},
     )
     case = hall.report.case
-    triage.case_accept(case=case, actor=intake, body_key=key)
-    triage.case_assign(case=case, actor=leader, team=team, inspector=inspector)
-    decisions.case_start(case=case, actor=inspector)
+    investigate(case)
     decisions.decision_propose(
         case=case,
         actor=inspector,
@@ -202,9 +204,7 @@ def load(body: Body, staff: dict[str, User]) -> None:
         answers={"guests": "600"},
     )
     case = wedding.report.case
-    triage.case_accept(case=case, actor=intake, body_key=key)
-    triage.case_assign(case=case, actor=leader, team=team, inspector=inspector)
-    decisions.case_start(case=case, actor=inspector)
+    investigate(case)
     decisions.decision_propose(
         case=case,
         actor=inspector,
