@@ -88,15 +88,21 @@ def embed_all(paths: Sequence[str], *, jobs: int = 1) -> dict[str, Vector | None
         return dict(zip(unique, pool.map(photo_embedding, unique, chunksize=16), strict=True))
 
 
-def pair_accuracy(distances: np.ndarray, same: np.ndarray, folds: int = 10) -> float:
-    """LFW's protocol: the threshold is chosen on nine folds and tested on the tenth."""
+def pair_accuracy(
+    distances: np.ndarray, same: np.ndarray, folds: int = 10, fallback: float = 0.6
+) -> float:
+    """LFW's protocol: the threshold is chosen on nine folds and tested on the tenth.
+
+    With too few pairs for that, ``fallback`` (dlib's customary 1:1 distance) is used.
+    """
     correct = 0
+    folds = max(1, min(folds, len(distances) // 2))
     fold_of = np.arange(len(distances)) % folds
     for fold in range(folds):
         train, test = fold_of != fold, fold_of == fold
+        best_t, best_acc = fallback, -1.0
         candidates = np.unique(distances[train][np.isfinite(distances[train])])
-        best_t, best_acc = 0.0, -1.0
-        for t in np.concatenate([candidates + 1e-6, [0.0]]):
+        for t in np.concatenate([candidates + 1e-6, [0.0]]) if train.any() else []:
             acc = float(((distances[train] < t) == same[train]).mean())
             if acc > best_acc:
                 best_t, best_acc = float(t), acc
@@ -106,6 +112,8 @@ def pair_accuracy(distances: np.ndarray, same: np.ndarray, folds: int = 10) -> f
 
 def tar_at_far(distances: np.ndarray, same: np.ndarray, far: float) -> float:
     """Genuine accept rate at the loosest threshold whose false accept rate is at most ``far``."""
+    if not same.any():
+        return 0.0
     negatives = np.sort(distances[~same])
     allowed = math.floor(far * len(negatives))
     threshold = negatives[allowed] if allowed < len(negatives) else np.inf
