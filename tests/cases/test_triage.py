@@ -232,3 +232,15 @@ def test_reassignment_keeps_the_state_and_records_it(make_case, people):
     assert case.status == Status.INVESTIGATING and case.assignee == people["teammate"]
     event = case.events.get(action="reassign")
     assert event.reason == "Holiday." and event.details["previous_assignee"] == people["owner"].pk
+
+
+def test_merge_by_reference_through_http(client, submit, people, sign_in):
+    first, second = submit().report.case, submit().report.case
+    sign_in(client, people["intake"])
+    assert (
+        client.post(f"/office/cases/{second.pk}/do/merge/", {"target": "2026-x"}).status_code == 400
+    )
+    response = client.post(f"/office/cases/{second.pk}/do/merge/", {"target": first.reference})
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.status == Status.MERGED and second.merged_into == first

@@ -87,7 +87,11 @@ class ForwardForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    target = forms.IntegerField(label=_("Case number to merge into"), min_value=1)
+    target = forms.CharField(
+        label=_("Case to merge into"),
+        max_length=20,
+        help_text=_("Its reference, such as 2026-000123."),
+    )
     reason = forms.CharField(label=_("Note (optional)"), max_length=2000, required=False)
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -95,9 +99,11 @@ class MergeForm(forms.Form):
         self.case = case
 
     def clean_target(self) -> Case:
-        target = Case.objects.filter(
-            pk=self.cleaned_data["target"], body_id=self.case.body_id
-        ).first()
+        # "2026-000123" or just "123": the number after the year is the case's id.
+        number = self.cleaned_data["target"].strip().rpartition("-")[2]
+        target = None
+        if number.isdigit():
+            target = Case.objects.filter(pk=int(number), body_id=self.case.body_id).first()
         if target is None:
             raise forms.ValidationError(_("There is no such case in this body."))
         return target
