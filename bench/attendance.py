@@ -62,18 +62,32 @@ def bench_checkin(attempts: int) -> dict[str, float]:
 
     body = body_create(slug="bench", name_zh="基准", name_en="Bench").body
     unit = Unit.objects.create(body=body, name_zh="单位", name_en="Unit")
-    schedule = Schedule.objects.create(body=body, name="Day", start=dt.time(8, 30), end=dt.time(17, 30), rest_weekdays=[])
+    schedule = Schedule.objects.create(
+        body=body, name="Day", start=dt.time(8, 30), end=dt.time(17, 30), rest_weekdays=[]
+    )
     site = Site.objects.create(body=body, name_zh="考勤点", name_en="Site")
     kiosk = Kiosk.objects.create(site=site, name="Bench kiosk")
     from tipoff.attendance.models import Employee
 
     person = "Spencer_Abraham"
-    employee = Employee.objects.create(site=site, unit=unit, number="B1", name="Bench", schedule=schedule)
+    employee = Employee.objects.create(
+        site=site, unit=unit, number="B1", name="Bench", schedule=schedule
+    )
     consent_record(employee=employee, how="paper", actor=None)
     enrollment_create(employee=employee, photos=enrollment_photos(person), actor=None, via="upload")
     facing = [jpeg(kiosk_frame(lfw_photo(person, n)), 85) for n in ("0005", "0007", "0003")]
     turned = jpeg(kiosk_frame(lfw_photo(person, "0002")), 85)
-    frames = [*facing, facing[0], facing[1], turned, turned, turned, facing[2], facing[0], facing[1]]
+    frames = [
+        *facing,
+        facing[0],
+        facing[1],
+        turned,
+        turned,
+        turned,
+        facing[2],
+        facing[0],
+        facing[1],
+    ]
     # Time the engine's two costly steps too, by wrapping the engine instance.
     from tipoff.attendance.engine import engine
 
@@ -99,7 +113,9 @@ def bench_checkin(attempts: int) -> dict[str, float]:
         challenge.save()
         spent.update(detect=0.0, embed=0.0)
         started, started_cpu = time.perf_counter(), time.process_time()
-        decision = checkin_attempt(kiosk=kiosk, challenge_id=str(challenge.pk), direction="in", frames=frames)
+        decision = checkin_attempt(
+            kiosk=kiosk, challenge_id=str(challenge.pk), direction="in", frames=frames
+        )
         timings.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
         detect.append(spent["detect"] * 1000)
@@ -141,7 +157,10 @@ def bench_matching(sizes: list[int], queries: int) -> list[dict[str, float]]:
             started = time.perf_counter()
             gallery.nearest(probe, k=2)
             times.append((time.perf_counter() - started) * 1000)
-        blobs = [keys.seal_vectors(vectors[i], label=keys.template_label(i, 1, "template")) for i in range(min(size, 5000))]
+        blobs = [
+            keys.seal_vectors(vectors[i], label=keys.template_label(i, 1, "template"))
+            for i in range(min(size, 5000))
+        ]
         started = time.perf_counter()
         for i, blob in enumerate(blobs):
             keys.open_vectors(blob, label=keys.template_label(i, 1, "template"))
@@ -160,7 +179,9 @@ def bench_matching(sizes: list[int], queries: int) -> list[dict[str, float]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--attempts", type=int, default=30)
     parser.add_argument("--queries", type=int, default=300)
     args = parser.parse_args()
@@ -169,18 +190,28 @@ def main() -> None:
         checkin = bench_checkin(args.attempts)
         matching = bench_matching([1_000, 100_000], args.queries)
     load = os.getloadavg()[0]
-    result = {"checkin": checkin, "matching": matching, "machine": f"{platform.machine()}, {os.cpu_count()} cores, load {load:.1f}"}
+    result = {
+        "checkin": checkin,
+        "matching": matching,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, load {load:.1f}",
+    }
     out = ROOT / "bench" / "results" / "attendance.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"Check-in ({checkin['frames']} frames, {checkin['attempts']} attempts, {checkin['recognised']} recognised)")
-    print("| wall p50 | wall p95 | max | CPU p50 | CPU p95 | of which detection (11 frames) | embeddings (3) |")
+    print(
+        f"Check-in ({checkin['frames']} frames, {checkin['attempts']} attempts, {checkin['recognised']} recognised)"
+    )
+    print(
+        "| wall p50 | wall p95 | max | CPU p50 | CPU p95 | of which detection (11 frames) | embeddings (3) |"
+    )
     print("|---|---|---|---|---|---|---|")
     print(
         f"| {checkin['p50_ms']} ms | {checkin['p95_ms']} ms | {checkin['max_ms']} ms | {checkin['cpu_p50_ms']} ms "
         f"| {checkin['cpu_p95_ms']} ms | {checkin['detect_cpu_p50_ms']} ms | {checkin['embed_cpu_p50_ms']} ms |"
     )
-    print("\n1:N matching\n| enrolled | query p50 | query p95 | build | decrypt all templates | matrix |\n|---|---|---|---|---|---|")
+    print(
+        "\n1:N matching\n| enrolled | query p50 | query p95 | build | decrypt all templates | matrix |\n|---|---|---|---|---|---|"
+    )
     for row in matching:
         print(
             f"| {row['enrolled']:,} | {row['query_p50_ms']} ms | {row['query_p95_ms']} ms | {row['build_ms']} ms "
