@@ -137,9 +137,10 @@ def test_too_many_files_is_refused(submit, gps_jpeg, settings):
 
 @pytest.mark.django_db
 def test_one_bad_file_among_good_ones_writes_nothing(submit, gps_jpeg):
+    files_before = set(_stored_files())
     with pytest.raises(SubmissionInvalid):
         submit(evidence=[EvidenceFile(data=gps_jpeg), EvidenceFile(data=b"%PDF-1.4 broken")])
-    assert Report.objects.count() == 0 and _stored_files() == []
+    assert Report.objects.count() == 0 and set(_stored_files()) == files_before
 
 
 @pytest.mark.django_db
@@ -150,9 +151,11 @@ def test_a_failure_while_storing_removes_written_files(submit, gps_jpeg, monkeyp
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(services, "case_open", explode)
+    files_before = set(_stored_files())
     with pytest.raises(RuntimeError):
         submit(evidence=[EvidenceFile(data=gps_jpeg)])
-    assert Report.objects.count() == 0 and Evidence.objects.count() == 0 and _stored_files() == []
+    assert Report.objects.count() == 0 and Evidence.objects.count() == 0
+    assert set(_stored_files()) == files_before
 
 
 @pytest.mark.django_db
