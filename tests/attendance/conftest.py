@@ -18,10 +18,12 @@ from tipoff.people.models import Unit
 
 
 @pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Messages are asserted in English; the Chinese catalogue is checked on its own."""
+def _english(settings: Any) -> Iterator[None]:
+    """Messages are asserted in English (requests without a language get English
+    too); the Chinese catalogue and pages are checked on their own."""
     from django.utils import translation
 
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 
