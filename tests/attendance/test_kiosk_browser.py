@@ -30,9 +30,10 @@ FACING_SECONDS, TURNED_SECONDS = 2.0, 1.0
 LOOP = FACING_SECONDS + TURNED_SECONDS
 
 
-@pytest.fixture
-def fake_camera(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def fake_camera(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A .y4m video: two seconds facing the camera, one second turned to the left."""
+    tmp_path = tmp_path_factory.mktemp("camera")
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         message = "ffmpeg not found: the kiosk browser test needs it (apt-get install ffmpeg)"
@@ -69,37 +70,39 @@ def fake_camera(tmp_path: Path) -> Path:
     return video
 
 
+@pytest.fixture(scope="module")
+def camera_browser(browser: Any, fake_camera: Path) -> Iterator[Any]:
+    """A second Chromium, launched through the shared Playwright instance, whose
+    webcam plays ``fake_camera`` (the shared ``browser`` has no fake camera file)."""
+    from tests.conftest import CHROMIUM
+
+    instance = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={fake_camera}",
+        ],
+    )
+    yield instance
+    instance.close()
+
+
 @pytest.fixture
-def camera_page(fake_camera: Path) -> Iterator[Any]:
-    from tests.conftest import _chromium_or_skip
-
-    executable = _chromium_or_skip()
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-video-capture={fake_camera}",
-            ],
-        )
-        context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="en-US")
-        page = context.new_page()
-        page.set_default_timeout(20000)
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.errors = errors  # type: ignore[attr-defined]
-        yield page
-        context.close()
-        browser.close()
+def camera_page(camera_browser: Any) -> Iterator[Any]:
+    context = camera_browser.new_context(viewport={"width": 1024, "height": 768}, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors  # type: ignore[attr-defined]
+    yield page
+    context.close()
 
 
 def _wait_for_loop_start(page: Any) -> None:
