@@ -15,7 +15,7 @@ scripts/bootstrap.sh --dev
 # media evidence and the kiosk's fake camera, dovecot for the e-mail channel.
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   need=()
-  for pkg in chromium ffmpeg dovecot-imapd; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
+  for pkg in chromium ffmpeg dovecot-imapd postgresql-client; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
   if [ ${#need[@]} -gt 0 ]; then
     say "Installing Debian packages: ${need[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
@@ -32,7 +32,8 @@ say "Lint (ruff) and types (mypy)"
 .venv/bin/ruff format --check .
 .venv/bin/mypy tipoff
 
-PYTEST=(.venv/bin/python -m pytest -q -p no:cacheprovider --timeout=900 "$@")
+# Two workers by default (the suite is mostly CPU-bound: crypto, images, faces).
+PYTEST=(.venv/bin/python -m pytest -q -p no:cacheprovider --timeout=900 -n "${TEST_WORKERS:-2}" "$@")
 
 say "Test suite on SQLite"
 env -u DATABASE_URL TIPOFF_DB_LEG=sqlite "${PYTEST[@]}"
