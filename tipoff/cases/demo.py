@@ -80,6 +80,7 @@ def load(body: Body, staff: dict[str, User]) -> None:
         triage.case_accept(case=case, actor=intake, body_key=key)
         triage.case_assign(case=case, actor=leader, team=team, inspector=inspector)
         decisions.case_start(case=case, actor=inspector)
+
     kinds = {k.code: k.pk for k in SanctionKind.objects.filter(body=body)}
 
     # 1-2. New, to triage: a banquet report and a likely duplicate of it.
