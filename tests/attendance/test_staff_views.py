@@ -200,6 +200,9 @@ def test_employee_page_actions(admin_client, make_employee, johns, site, staff):
     )
     leave = Leave.objects.get()
     assert (
+        admin_client.post(f"{page}leave/", {"action": "delete", "leave": "abc"}).status_code == 404
+    )
+    assert (
         admin_client.post(f"{page}leave/", {"action": "delete", "leave": leave.pk}).status_code
         == 302
     )

@@ -130,6 +130,40 @@ def _attempt(
     return attempt
 
 
+def _record(
+    *,
+    kiosk: Kiosk,
+    employee: Employee,
+    direction: str,
+    outcome: str,
+    method: str,
+    image: Image | None,
+    distance: float | None,
+) -> tuple[DailyRecord, dt.datetime]:
+    """The attempt, its event and the refreshed day, in one transaction."""
+    with transaction.atomic():
+        attempt = _attempt(
+            kiosk=kiosk,
+            direction=direction,
+            outcome=outcome,
+            reason="" if method == Method.FACE else method,
+            image=image,
+            employee=employee,
+            distance=distance,
+        )
+        now = timezone.now()
+        _event, record = event_record(
+            employee=employee,
+            at=now,
+            direction=direction,
+            method=method,
+            distance=distance,
+            kiosk=kiosk,
+            attempt_id=attempt.pk,
+        )
+    return record, now
+
+
 def greeting(
     employee: Employee, record: DailyRecord, direction: str, at: dt.datetime
 ) -> tuple[str, str]:
@@ -268,26 +302,15 @@ def checkin_attempt(
             Decision(Outcome.UNRECOGNISED, _("Not recognised. Please try again, or use your PIN."))
         )
 
-    with transaction.atomic():
-        attempt = _attempt(
-            kiosk=kiosk,
-            direction=direction,
-            outcome=outcome,
-            reason="",
-            image=None,
-            employee=candidate,
-            distance=distance,
-        )
-        now = timezone.now()
-        _event, record = event_record(
-            employee=candidate,
-            at=now,
-            direction=direction,
-            method=Method.FACE,
-            distance=distance,
-            kiosk=kiosk,
-            attempt_id=attempt.pk,
-        )
+    record, now = _record(
+        kiosk=kiosk,
+        employee=candidate,
+        direction=direction,
+        outcome=outcome,
+        method=Method.FACE,
+        image=None,
+        distance=distance,
+    )
     headline, detail = greeting(candidate, record, direction, now)
     return done(Decision(outcome, headline, detail, candidate, distance, record))
 
@@ -305,23 +328,14 @@ def checkin_pin(
             picture = images.decode(frame, max_side=FRAME_SIDE)
         except images.BadImage:
             picture = None
-    with transaction.atomic():
-        attempt = _attempt(
-            kiosk=kiosk,
-            direction=direction,
-            outcome=Outcome.PIN,
-            reason="pin",
-            image=picture,
-            employee=employee,
-        )
-        now = timezone.now()
-        _event, record = event_record(
-            employee=employee,
-            at=now,
-            direction=direction,
-            method=Method.PIN,
-            kiosk=kiosk,
-            attempt_id=attempt.pk,
-        )
+    record, now = _record(
+        kiosk=kiosk,
+        employee=employee,
+        direction=direction,
+        outcome=Outcome.PIN,
+        method=Method.PIN,
+        image=picture,
+        distance=None,
+    )
     headline, detail = greeting(employee, record, direction, now)
     return Decision(Outcome.PIN, headline, detail, employee, None, record)

@@ -216,7 +216,8 @@ def leave(request: HttpRequest, employee_id: int) -> HttpResponse:
     employee = employee_of(request, employee_id)
     user = staff(request)
     if request.POST.get("action") == "delete":
-        entry = get_object_or_404(Leave, pk=request.POST.get("leave") or 0, employee=employee)
+        raw = request.POST.get("leave", "")
+        entry = get_object_or_404(Leave, pk=int(raw) if raw.isdigit() else 0, employee=employee)
         records.leave_delete(leave=entry, actor=user)
         messages.success(request, _("Removed."))
         return redirect("attendance:employee", employee.pk)

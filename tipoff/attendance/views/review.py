@@ -72,8 +72,12 @@ def decide(request: HttpRequest, attempt_id: int) -> HttpResponse:
     result = "dismissed"
     if action == "confirm":
         employee = attempt.employee
-        if request.POST.get("employee"):
-            employee = get_object_or_404(Employee, pk=request.POST["employee"], site=attempt.site)
+        chosen = request.POST.get("employee", "")
+        if chosen:
+            if not chosen.isdigit():
+                messages.error(request, _("Choose who it was."))
+                return redirect("attendance:review", attempt.site_id)
+            employee = get_object_or_404(Employee, pk=int(chosen), site=attempt.site)
         if employee is None:
             messages.error(request, _("Choose who it was."))
             return redirect("attendance:review", attempt.site_id)

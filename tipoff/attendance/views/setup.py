@@ -45,20 +45,32 @@ def _save(request: HttpRequest, form, action: str, **extra) -> None:
         )
 
 
-@admin_required
-def site_edit(request: HttpRequest, site_id: int | None = None) -> HttpResponse:
-    site = site_of(request, site_id) if site_id else None
-    form = SiteForm(request.POST or None, instance=site)
+def _edit(request: HttpRequest, form, action: str, done: str, title: str, **extra) -> HttpResponse:
+    """Save a valid posted form (audited), or show it again with its errors (400)."""
     if request.method == "POST" and form.is_valid():
-        _save(request, form, "attendance.site.save", body_id=staff(request).body_id)
+        _save(request, form, action, **extra)
         messages.success(request, _("Saved."))
-        return redirect("attendance:dashboard")
-    title = _("Edit site") if site else _("New site")
+        return redirect(done)
     return render(
         request,
         "attendance/form.html",
         {"form": form, "title": title},
         status=400 if form.errors else 200,
+    )
+
+
+@admin_required
+def site_edit(request: HttpRequest, site_id: int | None = None) -> HttpResponse:
+    site = site_of(request, site_id) if site_id else None
+    form = SiteForm(request.POST or None, instance=site)
+    title = _("Edit site") if site else _("New site")
+    return _edit(
+        request,
+        form,
+        "attendance.site.save",
+        "attendance:dashboard",
+        title,
+        body_id=staff(request).body_id,
     )
 
 
@@ -78,16 +90,14 @@ def schedule_edit(request: HttpRequest, schedule_id: int | None = None) -> HttpR
         get_object_or_404(Schedule, pk=schedule_id, body_id=user.body_id) if schedule_id else None
     )
     form = ScheduleForm(request.POST or None, instance=schedule)
-    if request.method == "POST" and form.is_valid():
-        _save(request, form, "attendance.schedule.save", body_id=user.body_id)
-        messages.success(request, _("Saved."))
-        return redirect("attendance:schedules")
     title = _("Edit schedule") if schedule else _("New schedule")
-    return render(
+    return _edit(
         request,
-        "attendance/form.html",
-        {"form": form, "title": title},
-        status=400 if form.errors else 200,
+        form,
+        "attendance.schedule.save",
+        "attendance:schedules",
+        title,
+        body_id=user.body_id,
     )
 
 
