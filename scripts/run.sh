@@ -18,6 +18,7 @@ trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
 
 echo
 echo "tipoff is running at http://127.0.0.1:${PORT}/  (back office: http://127.0.0.1:${PORT}/office/)"
+echo "Staff sign in with the demo password above and a six-digit code from:  .venv/bin/python manage.py demo_totp"
 echo "Press Ctrl+C to stop."
 .venv/bin/gunicorn tipoff.wsgi --bind "127.0.0.1:${PORT}" --workers "${WEB_CONCURRENCY:-2}" --threads 4 \
   --worker-tmp-dir /dev/shm --graceful-timeout 10 --log-level warning --preload
