@@ -13,11 +13,11 @@ from PIL import Image
 from tests.attendance.helpers import enrollment_photos, jpeg, kiosk_frame, lfw_photo, turn_frames
 from tipoff.attendance import keys, liveness
 from tipoff.attendance.checkin import challenge_issue, checkin_attempt, checkin_pin
+from tipoff.attendance.devices import employee_set_pin
 from tipoff.attendance.models import Attempt, DailyRecord, Event, Kiosk, Outcome
 from tipoff.attendance.services import (
     AttendanceError,
     consent_record,
-    employee_set_pin,
     enrollment_create,
 )
 

@@ -20,8 +20,9 @@ import pytest
 
 from tests.attendance.helpers import TURNING, enrollment_photos, kiosk_frame, lfw_photo
 from tipoff.attendance import liveness
+from tipoff.attendance.devices import employee_set_pin, kiosk_pairing_code
 from tipoff.attendance.models import Attempt, Event, Kiosk
-from tipoff.attendance.services import consent_record, enrollment_create, kiosk_pairing_code
+from tipoff.attendance.services import consent_record, enrollment_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -156,7 +157,6 @@ def test_checking_in_at_the_kiosk_with_a_camera(
     assert not page.errors, page.errors  # type: ignore[attr-defined]
 
     # The PIN fallback from the same page, flagged for review.
-    from tipoff.attendance.services import employee_set_pin
 
     employee_set_pin(employee=employee, pin="8642", actor=staff["admin"])
     page.get_by_role("button", name="Use my PIN").click()

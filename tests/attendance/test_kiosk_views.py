@@ -9,8 +9,9 @@ from django.test import Client
 
 from tests.attendance.helpers import enrollment_photos, turn_frames
 from tipoff.attendance import liveness
+from tipoff.attendance.devices import employee_set_pin, kiosk_pairing_code
 from tipoff.attendance.models import Challenge, Consent, Enrollment, Event, Kiosk
-from tipoff.attendance.services import employee_set_pin, enrollment_code_issue, kiosk_pairing_code
+from tipoff.attendance.services import enrollment_code_issue
 
 pytestmark = pytest.mark.django_db
 

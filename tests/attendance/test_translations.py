@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import translation
 
 from tipoff.attendance.checkin import greeting
+from tipoff.attendance.devices import kiosk_pairing_code
 from tipoff.attendance.models import DailyRecord, Kiosk
-from tipoff.attendance.services import kiosk_pairing_code
 
 CATALOGUE = (
     Path(__file__).resolve().parents[2] / "tipoff/attendance/locale/zh_Hans/LC_MESSAGES/django.po"

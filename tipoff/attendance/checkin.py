@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 
 from tipoff.attendance import images, keys, liveness
+from tipoff.attendance.devices import pin_verify
 from tipoff.attendance.engine import Image, engine
 from tipoff.attendance.gallery import site_gallery
 from tipoff.attendance.matching import Candidate
@@ -48,7 +49,7 @@ from tipoff.attendance.models import (
     Status,
 )
 from tipoff.attendance.records import event_record, site_zone
-from tipoff.attendance.services import SAME_PERSON_DISTANCE, AttendanceError, pin_verify
+from tipoff.attendance.services import SAME_PERSON_DISTANCE, AttendanceError
 
 CHALLENGE_SECONDS = 60
 MAX_FRAMES = 16

@@ -9,6 +9,8 @@ swapped between rows.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from functools import cache
 
 import numpy as np
@@ -53,3 +55,25 @@ def seal_snapshot(jpeg: bytes, *, attempt_key: str) -> bytes:
 
 def open_snapshot(blob: bytes, *, attempt_key: str) -> bytes:
     return crypto.decrypt(attendance_key(), bytes(blob), label=f"attendance:snapshot:{attempt_key}")
+
+
+# --- short codes and device tokens ----------------------------------------------------
+
+
+def code_hash(code: str, purpose: bytes) -> str:
+    """Short codes are hashed under the attendance key, so a dump cannot brute-force them."""
+    return crypto.keyed_hash(attendance_key(), code.encode(), person=purpose).hex()
+
+
+def token_hash(token: str) -> str:
+    """Device tokens are long and random: a plain hash is enough to look them up."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def random_digits(count: int) -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(count))
+
+
+def normalise_code(text: str) -> str:
+    """What a person typed, without spaces or dashes."""
+    return "".join(ch for ch in text if ch.isdigit())[:12]

@@ -1,20 +1,17 @@
-"""Writes about people and devices: sites, employees, consent, face enrollment,
-kiosk pairing, enrollment codes and PINs. Every change is audited.
+"""Writes about people: moving employees, consent, face enrollment (uploaded or
+at a kiosk with a one-time code). Every change is audited.
 
-Records and reports are written by ``tipoff.attendance.records``; kiosk
-attempts by ``tipoff.attendance.checkin``.
+Kiosks and PINs are in ``tipoff.attendance.devices``; records and reports are
+written by ``tipoff.attendance.records``; kiosk attempts by ``checkin``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -27,17 +24,13 @@ from tipoff.attendance.gallery import site_gallery
 from tipoff.attendance.matching import template_of
 from tipoff.attendance.models import Consent, Employee, Enrollment, EnrollmentCode, Kiosk, Site
 from tipoff.audit.services import audit_record
-from tipoff.lib import crypto
 from tipoff.people.models import User
 
 ENROLL_MIN, ENROLL_MAX = 3, 5
 # Photos of one person sit well within dlib's customary 1:1 distance of 0.6;
 # a photo further than that from the others' mean is someone else.
 SAME_PERSON_DISTANCE = 0.6
-PAIRING_MINUTES = 15
 ENROLLMENT_CODE_MINUTES = 30
-PIN_MAX_FAILURES = 5
-PIN_LOCK_MINUTES = 15
 
 
 class AttendanceError(Exception):
@@ -47,27 +40,6 @@ class AttendanceError(Exception):
         super().__init__(message)
         self.message = message
         self.problems = list(problems)
-
-
-# --- codes and tokens -------------------------------------------------------------
-
-
-def _code_hash(code: str, purpose: bytes) -> str:
-    """Short codes are hashed under the attendance key, so a dump cannot brute-force them."""
-    digest = crypto.keyed_hash(keys.attendance_key(), code.encode(), person=purpose)
-    return digest.hex()
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _digits(count: int) -> str:
-    return "".join(secrets.choice("0123456789") for _ in range(count))
-
-
-def normalise_code(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())[:12]
 
 
 # --- sites and employees ------------------------------------------------------------
@@ -270,11 +242,11 @@ def enrollment_create(
 
 @transaction.atomic
 def enrollment_code_issue(*, employee: Employee, actor: User) -> str:
-    code = _digits(8)
+    code = keys.random_digits(8)
     EnrollmentCode.objects.filter(employee=employee, used_at__isnull=True).delete()
     EnrollmentCode.objects.create(
         employee=employee,
-        code_hash=_code_hash(code, b"enroll-code"),
+        code_hash=keys.code_hash(code, b"enroll-code"),
         issued_by=actor,
         expires_at=timezone.now() + dt.timedelta(minutes=ENROLLMENT_CODE_MINUTES),
     )
@@ -290,7 +262,7 @@ def enrollment_code_issue(*, employee: Employee, actor: User) -> str:
 def enrollment_code_find(*, code: str, kiosk: Kiosk) -> EnrollmentCode:
     found = (
         EnrollmentCode.objects.filter(
-            code_hash=_code_hash(normalise_code(code), b"enroll-code"),
+            code_hash=keys.code_hash(keys.normalise_code(code), b"enroll-code"),
             used_at__isnull=True,
             expires_at__gt=timezone.now(),
             employee__site_id=kiosk.site_id,
@@ -322,113 +294,3 @@ def enrollment_at_kiosk(
     entry.used_at = timezone.now()
     entry.save(update_fields=["used_at"])
     return enrollment
-
-
-# --- kiosks ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def kiosk_pairing_code(*, kiosk: Kiosk, actor: User | None) -> str:
-    """A new one-time pairing code; pairing with it replaces the kiosk's device."""
-    code = _digits(8)
-    kiosk.pairing_code_hash = _code_hash(code, b"kiosk-pairing")
-    kiosk.pairing_expires_at = timezone.now() + dt.timedelta(minutes=PAIRING_MINUTES)
-    kiosk.save(update_fields=["pairing_code_hash", "pairing_expires_at"])
-    audit_record(
-        actor=actor, action="attendance.kiosk.pairing_code", body_id=kiosk.site.body_id, obj=kiosk
-    )
-    return code
-
-
-@transaction.atomic
-def kiosk_pair(*, code: str) -> tuple[Kiosk, str]:
-    """Redeem a pairing code; returns the kiosk and its new device token (for the cookie)."""
-    digits = normalise_code(code)
-    kiosk = (
-        Kiosk.objects.select_for_update()
-        .filter(
-            pairing_code_hash=_code_hash(digits, b"kiosk-pairing"),
-            pairing_expires_at__gt=timezone.now(),
-            active=True,
-        )
-        .first()
-        if digits
-        else None
-    )
-    if kiosk is None:
-        raise AttendanceError(_("This pairing code is wrong or has expired."))
-    token = secrets.token_urlsafe(32)
-    kiosk.token_hash = _token_hash(token)
-    kiosk.pairing_code_hash = ""
-    kiosk.pairing_expires_at = None
-    kiosk.paired_at = timezone.now()
-    kiosk.save(update_fields=["token_hash", "pairing_code_hash", "pairing_expires_at", "paired_at"])
-    audit_record(
-        actor=None, action="attendance.kiosk.paired", body_id=kiosk.site.body_id, obj=kiosk
-    )
-    return kiosk, token
-
-
-def kiosk_from_token(token: str) -> Kiosk | None:
-    if not token or len(token) > 100:
-        return None
-    return (
-        Kiosk.objects.filter(token_hash=_token_hash(token), active=True)
-        .select_related("site")
-        .first()
-    )
-
-
-@transaction.atomic
-def kiosk_unpair(*, kiosk: Kiosk, actor: User | None) -> None:
-    kiosk.token_hash = ""
-    kiosk.pairing_code_hash = ""
-    kiosk.save(update_fields=["token_hash", "pairing_code_hash"])
-    audit_record(
-        actor=actor, action="attendance.kiosk.unpair", body_id=kiosk.site.body_id, obj=kiosk
-    )
-
-
-# --- PIN fallback ------------------------------------------------------------------------
-
-
-@transaction.atomic
-def employee_set_pin(*, employee: Employee, pin: str, actor: User | None) -> None:
-    if not (pin.isdigit() and 4 <= len(pin) <= 8):
-        raise AttendanceError(_("A PIN has from 4 to 8 digits."))
-    employee.pin_hash = make_password(pin)
-    employee.pin_failures = 0
-    employee.pin_locked_until = None
-    employee.save(update_fields=["pin_hash", "pin_failures", "pin_locked_until"])
-    audit_record(
-        actor=actor, action="attendance.employee.pin", body_id=employee.site.body_id, obj=employee
-    )
-
-
-def pin_verify(*, site: Site, number: str, pin: str) -> Employee:
-    """The employee with this staff number and PIN, or AttendanceError. Locks after failures."""
-    wrong = AttendanceError(_("Staff number or PIN is wrong."))
-    with transaction.atomic():
-        employee = (
-            Employee.objects.select_for_update()
-            .filter(site=site, number=number.strip()[:20], active=True)
-            .first()
-        )
-        if employee is None or not employee.pin_hash:
-            raise wrong
-        now = timezone.now()
-        if employee.pin_locked_until and employee.pin_locked_until > now:
-            raise AttendanceError(
-                _("Too many wrong PINs. Try again later or ask your administrator.")
-            )
-        if check_password(pin[:20], employee.pin_hash):
-            if employee.pin_failures:
-                employee.pin_failures = 0
-                employee.save(update_fields=["pin_failures"])
-            return employee
-        employee.pin_failures += 1
-        if employee.pin_failures >= PIN_MAX_FAILURES:
-            employee.pin_failures = 0
-            employee.pin_locked_until = now + dt.timedelta(minutes=PIN_LOCK_MINUTES)
-        employee.save(update_fields=["pin_failures", "pin_locked_until"])
-    raise wrong

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tipoff.attendance import records, selectors, services
+from tipoff.attendance import devices, records, selectors, services
 from tipoff.attendance.consent import CONSENT_VERSION, consent_paragraphs
 from tipoff.attendance.forms import (
     CorrectionForm,
@@ -193,7 +193,7 @@ def pin(request: HttpRequest, employee_id: int) -> HttpResponse:
     form = PinForm(request.POST)
     if not form.is_valid():
         return _page(request, employee, 400, pin_form=form)
-    services.employee_set_pin(employee=employee, pin=form.cleaned_data["pin"], actor=staff(request))
+    devices.employee_set_pin(employee=employee, pin=form.cleaned_data["pin"], actor=staff(request))
     messages.success(request, _("The PIN was set. Give it to the employee in person."))
     return redirect("attendance:employee", employee.pk)
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from tipoff.attendance import checkin, services
+from tipoff.attendance import checkin, devices, services
 from tipoff.attendance.consent import CONSENT_VERSION, consent_paragraphs
 from tipoff.attendance.models import Kiosk
 from tipoff.attendance.views.uploads import pictures_in_memory, read_files
@@ -28,7 +28,7 @@ COOKIE_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
 
 
 def _kiosk(request: HttpRequest) -> Kiosk | None:
-    kiosk = services.kiosk_from_token(request.COOKIES.get(COOKIE, ""))
+    kiosk = devices.kiosk_from_token(request.COOKIES.get(COOKIE, ""))
     if kiosk is not None and (
         kiosk.last_seen_at is None or (timezone.now() - kiosk.last_seen_at).total_seconds() > 300
     ):
@@ -77,7 +77,7 @@ def pair(request: HttpRequest) -> HttpResponse:
             status=429,
         )
     try:
-        _kiosk_paired, token = services.kiosk_pair(code=request.POST.get("code", "")[:40])
+        _kiosk_paired, token = devices.kiosk_pair(code=request.POST.get("code", "")[:40])
     except services.AttendanceError as exc:
         return render(request, "attendance/kiosk_pair.html", {"error": exc.message}, status=400)
     response = redirect("attendance:kiosk")

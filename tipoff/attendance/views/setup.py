@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tipoff.attendance import selectors, services
+from tipoff.attendance import devices, selectors
 from tipoff.attendance.forms import CalendarDayForm, KioskForm, ScheduleForm, SiteForm
 from tipoff.attendance.models import CalendarDay, Kiosk, Schedule
 from tipoff.attendance.views.access import admin_required, reader_required, site_of, staff
@@ -161,13 +161,13 @@ def kiosk_action(request: HttpRequest, kiosk_id: int) -> HttpResponse:
     )
     action = request.POST.get("action")
     if action == "code":
-        code = services.kiosk_pairing_code(kiosk=kiosk, actor=staff(request))
+        code = devices.kiosk_pairing_code(kiosk=kiosk, actor=staff(request))
         return render(
             request,
             "attendance/code.html",
-            {"code": code, "kiosk": kiosk, "minutes": services.PAIRING_MINUTES, "site": kiosk.site},
+            {"code": code, "kiosk": kiosk, "minutes": devices.PAIRING_MINUTES, "site": kiosk.site},
         )
     if action == "unpair":
-        services.kiosk_unpair(kiosk=kiosk, actor=staff(request))
+        devices.kiosk_unpair(kiosk=kiosk, actor=staff(request))
         messages.success(request, _("The device was disconnected."))
     return redirect("attendance:kiosks", kiosk.site_id)
