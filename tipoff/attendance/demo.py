@@ -199,4 +199,4 @@ def load(body: Body, staff: dict[str, User]) -> None:
         for e, when, direction in events
         if when < timezone.now()
     )
-    records_settle(site=site, first=first - dt.timedelta(days=1), last=today - dt.timedelta(days=1))
+    records_settle(site=site, first=first, last=today - dt.timedelta(days=1))
