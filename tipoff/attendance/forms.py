@@ -171,7 +171,7 @@ class PunchForm(forms.Form):
 class CorrectionForm(forms.Form):
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(
-        label=_("Status"), choices=[c for c in Status.choices if c[0] != Status.PENDING]
+        label=_("Attendance status"), choices=[c for c in Status.choices if c[0] != Status.PENDING]
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
 

@@ -61,6 +61,7 @@
     document.getElementById("result-message").textContent = message || "";
     document.getElementById("result-detail").textContent = detail || "";
     result.className = "result " + (outcome || "error");
+    say("");
     result.hidden = false;
     clearTimeout(hideTimer);
     hideTimer = setTimeout(function () { result.hidden = true; say(""); }, 8000);
@@ -205,11 +206,15 @@
     if (document.documentElement.requestFullscreen) { document.documentElement.requestFullscreen().catch(function () {}); }
   });
 
+  // The site's clock, not the device's: a kiosk's own time zone may be unset.
   var clock = document.getElementById("clock");
-  function tick() {
-    var now = new Date();
-    clock.textContent = String(now.getHours()).padStart(2, "0") + ":" + String(now.getMinutes()).padStart(2, "0");
+  var clockFormat = null;
+  try {
+    clockFormat = new Intl.DateTimeFormat([], { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: d.timezone });
+  } catch (e) {
+    clockFormat = new Intl.DateTimeFormat([], { hour: "2-digit", minute: "2-digit", hour12: false });
   }
+  function tick() { clock.textContent = clockFormat.format(new Date()); }
   if (clock) { tick(); setInterval(tick, 10000); }
   startCamera();
 }());
