@@ -17,11 +17,10 @@ from tipoff.cases import permissions
 from tipoff.cases.models import Case, CaseExclusion, EventKind, Status
 from tipoff.cases.selectors import case_reports
 from tipoff.cases.services import TransitionRefused, case_event_record, case_open, case_transition
-from tipoff.lib import crypto
-from tipoff.people.models import Body, Category, Role, Team, Unit, User
+from tipoff.people.models import Body, Role, Team, User
 from tipoff.reports.models import Author, Report
 from tipoff.reports.selectors import report_data_key
-from tipoff.reports.services import message_post
+from tipoff.reports.services import message_post, report_transfer
 
 
 def reporters_tell(
@@ -167,22 +166,7 @@ def case_forward(
         details={"to_body": target_body.pk, "to_case": new_case.pk},
     )
     for report in reports:
-        data_key = report_data_key(report=report, body_private_key=body_key)
-        category = Category.objects.filter(body=target_body, code=report.category.code).first()
-        unit = (
-            Unit.objects.filter(body=target_body, name_zh=report.unit.name_zh).first()
-            if report.unit
-            else None
-        )
-        # The report row belongs to the intake app; forwarding is the one
-        # write to it from here, and it changes only routing and the sealed key.
-        Report.objects.filter(pk=report.pk).update(
-            body=target_body,
-            case=new_case,
-            sealed_key=crypto.seal(bytes(target_body.public_key), data_key),
-            category=category or report.category,
-            unit=unit or report.unit,
-        )
+        report_transfer(report=report, body_private_key=body_key, to_case=new_case)
     case_event_record(
         case=new_case,
         actor=actor,

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tipoff.cases.models import Case
 from tipoff.cases.services import case_open
 from tipoff.lib import crypto, evidence, receipts
 from tipoff.people.models import Body, Category, Unit
@@ -359,3 +360,26 @@ def _after_reporter_message(report_id: int) -> None:
     from tipoff.reports.tasks import notify_reporter_message
 
     notify_reporter_message.enqueue(report_id)
+
+
+def report_transfer(*, report: Report, body_private_key: bytes, to_case: Case) -> None:
+    """Move a report to a case of another body (forwarding), keeping its receipt.
+
+    The data key is re-sealed to the new body's public key; category and unit
+    are matched in the new body by code and name, or kept when it has none.
+    """
+    target_body = to_case.body
+    data_key = crypto.unseal(body_private_key, bytes(report.sealed_key))
+    category = Category.objects.filter(body=target_body, code=report.category.code).first()
+    unit = (
+        Unit.objects.filter(body=target_body, name_zh=report.unit.name_zh).first()
+        if report.unit
+        else None
+    )
+    Report.objects.filter(pk=report.pk).update(
+        body=target_body,
+        case=to_case,
+        sealed_key=crypto.seal(bytes(target_body.public_key), data_key),
+        category=category or report.category,
+        unit=unit or report.unit,
+    )
