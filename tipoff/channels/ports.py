@@ -10,7 +10,6 @@ from django.core.cache import cache
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from tipoff.cases.selectors import case_status_for_reporter
 from tipoff.channels import keys
 from tipoff.channels.conversation.engine import MediaCounts, StatusResult, SubmitResult
 from tipoff.channels.conversation.prompts import Catalogue, Choice
@@ -19,7 +18,7 @@ from tipoff.lib import ratelimit
 from tipoff.people.models import Body
 from tipoff.people.selectors import categories_active, teams_directory, units_of
 from tipoff.reports.models import Author, Report
-from tipoff.reports.selectors import report_thread
+from tipoff.reports.selectors import report_status, report_thread
 from tipoff.reports.services import (
     EvidenceFile,
     ReportInput,
@@ -126,7 +125,7 @@ class DbPorts:
         if access is None or access.report.body_id != self.account.body_id:
             return None
         report = access.report
-        status = case_status_for_reporter(report.case)
+        status = report_status(report)
         lines = [
             _("Report received on %(date)s.")
             % {"date": formats.date_format(report.received_at, "DATE_FORMAT")},

@@ -7,9 +7,15 @@ from dataclasses import dataclass
 
 from django.core.files.storage import storages
 
+from tipoff.cases.selectors import ReporterStatus, case_status_for_reporter
 from tipoff.lib import crypto
 from tipoff.reports.content import ReportContent
 from tipoff.reports.models import Evidence, Message, Report
+
+
+def report_status(report: Report) -> ReporterStatus:
+    """What the reporter is told about their report's handling (channels ask here, not cases)."""
+    return case_status_for_reporter(report.case)
 
 
 def report_data_key(*, report: Report, body_private_key: bytes) -> bytes:
