@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tipoff.audit",
     "tipoff.reports",
     "tipoff.cases",
+    "tipoff.office",
     "tipoff.channels",
     "tipoff.transparency",
     "tipoff.attendance",

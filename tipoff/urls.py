@@ -11,7 +11,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("office/", include("tipoff.cases.urls")),
+    path("office/", include("tipoff.office.urls")),
     path("staff/", include("tipoff.people.urls")),
     path("channels/", include("tipoff.channels.urls")),
     path("attendance/", include("tipoff.attendance.urls")),

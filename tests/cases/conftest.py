@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from tests.people.helpers import sign_in  # noqa: F401  (a fixture)
-from tipoff.cases import decisions, triage
 from tipoff.cases.models import Case, CaseExclusion, ExclusionReason, SanctionKind
+from tipoff.office import decisions, triage
 from tipoff.people.models import Role, Team, User
 from tipoff.people.services import body_key_grant, staff_create
 

@@ -12,9 +12,9 @@ from django.core.management import call_command
 from tipoff.cases import deadlines
 from tipoff.cases.models import DeadlineExtension
 from tipoff.cases.permissions import NotAllowed
-from tipoff.cases.queues import queue_cases
 from tipoff.cases.selectors import case_deadline
 from tipoff.cases.services import TransitionRefused
+from tipoff.office.queues import queue_cases
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)

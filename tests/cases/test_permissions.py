@@ -8,9 +8,10 @@ import io
 import pytest
 from PIL import Image
 
-from tipoff.cases import investigation, permissions
+from tipoff.cases import permissions
 from tipoff.cases.models import SanctionKind
-from tipoff.cases.selectors import case_reports
+from tipoff.office import investigation
+from tipoff.reports.selectors import case_reports
 
 pytestmark = pytest.mark.django_db
 RELATIONS = ["owner", "teammate", "outsider", "excluded"]
@@ -135,7 +136,7 @@ def _post_data(action, case, body):
 def test_http_actions_for_owner_teammate_outsider_excluded(
     client, make_case, people, sign_in, body, action, stage, allowed
 ):
-    from tipoff.cases.decisions import sanction_kinds_seed
+    from tipoff.office.decisions import sanction_kinds_seed
 
     sanction_kinds_seed(body=body.body)
     for who in RELATIONS:

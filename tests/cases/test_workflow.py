@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 
 from tipoff.audit.models import AuditEvent
 from tipoff.audit.services import audit_verify
-from tipoff.cases import decisions, triage
 from tipoff.cases.models import Case, CaseEvent, Status
 from tipoff.cases.permissions import NotAllowed
 from tipoff.cases.services import MOVES, TransitionRefused, case_transition
+from tipoff.office import decisions, triage
 
 pytestmark = pytest.mark.django_db
 

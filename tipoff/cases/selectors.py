@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from tipoff.cases.models import ENDED, Case, Decision, DecisionState, Finding, Status
-from tipoff.reports.models import Report
 
 # What each state means, said plainly to the person who reported.
 _REPORTER_TEXT = {
@@ -96,19 +95,6 @@ def decision_lines_for_reporter(case: Case) -> list[str]:
     if decision.summary:
         lines.append(decision.summary)
     return lines
-
-
-def case_reports(case: Case) -> QuerySet[Report]:
-    """The reports of the matter: the case's own and those of cases merged into it."""
-    return (
-        Report.objects.filter(Q(case=case) | Q(case__merged_into=case))
-        .select_related("category", "unit", "case")
-        .order_by("received_at", "id")
-    )
-
-
-def case_primary_report(case: Case) -> Report | None:
-    return case_reports(case).first()
 
 
 # --- deadlines ----------------------------------------------------------------

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.files.storage import storages
+from django.db.models import Q, QuerySet
 
+from tipoff.cases.models import Case
 from tipoff.cases.selectors import ReporterStatus, case_status_for_reporter
 from tipoff.lib import crypto
 from tipoff.reports.content import ReportContent
@@ -54,3 +56,16 @@ def evidence_chunks(*, item: Evidence, data_key: bytes) -> Iterator[bytes]:
     """The decrypted bytes of one evidence file, chunk by chunk."""
     with storages["evidence"].open(item.storage_name, "rb") as handle:
         yield from crypto.decrypt_stream(data_key, handle)
+
+
+def case_reports(case: Case) -> QuerySet[Report]:
+    """The reports of the matter: the case's own and those of cases merged into it."""
+    return (
+        Report.objects.filter(Q(case=case) | Q(case__merged_into=case))
+        .select_related("category", "unit", "case")
+        .order_by("received_at", "id")
+    )
+
+
+def case_primary_report(case: Case) -> Report | None:
+    return case_reports(case).first()

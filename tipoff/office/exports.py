@@ -25,10 +25,10 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from tipoff.audit.services import audit_record
 from tipoff.cases import permissions
-from tipoff.cases.investigation import case_read
 from tipoff.cases.models import Case, Finding
-from tipoff.cases.presenters import decisions_view, timeline
 from tipoff.cases.selectors import case_deadline
+from tipoff.office.investigation import case_read
+from tipoff.office.presenters import decisions_view, timeline
 from tipoff.people.models import User
 
 FONT = "STSong-Light"

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 from tipoff.audit.models import AuditEvent
 from tipoff.audit.services import audit_record, audit_verify
 from tipoff.cases import permissions
-from tipoff.cases.decisions import sanction_kinds_seed
-from tipoff.cases.forms import DeadlinesForm, ReasonForm, SanctionKindForm
-from tipoff.cases.investigation import exclusion_lift
 from tipoff.cases.models import CaseExclusion, SanctionKind
 from tipoff.cases.services import TransitionRefused
+from tipoff.office.decisions import sanction_kinds_seed
+from tipoff.office.forms import DeadlinesForm, ReasonForm, SanctionKindForm
+from tipoff.office.investigation import exclusion_lift
 from tipoff.people.models import User
 
 

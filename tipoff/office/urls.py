@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tipoff.cases import admin_views, views
+from tipoff.office import admin_views, views
 
 app_name = "office"
 urlpatterns = [

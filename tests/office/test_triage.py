@@ -6,16 +6,16 @@ import pytest
 from django.utils import translation
 
 from tipoff.audit.models import AuditEvent
-from tipoff.cases import triage
 from tipoff.cases.models import Case, CaseExclusion, ExclusionReason, Status
 from tipoff.cases.permissions import NotAllowed
-from tipoff.cases.selectors import case_reports, case_status_for_reporter
+from tipoff.cases.selectors import case_status_for_reporter
 from tipoff.cases.services import TransitionRefused
-from tipoff.cases.suggestions import duplicates_suggest, routing_suggest
 from tipoff.lib import crypto
+from tipoff.office import triage
+from tipoff.office.suggestions import duplicates_suggest, routing_suggest
 from tipoff.people.services import body_create, body_key_from_recovery
 from tipoff.reports.models import Report
-from tipoff.reports.selectors import report_content, report_data_key, report_thread
+from tipoff.reports.selectors import case_reports, report_content, report_data_key, report_thread
 from tipoff.reports.services import reporter_open
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tipoff.audit.models import AuditEvent
-from tipoff.cases import investigation, permissions
+from tipoff.cases import permissions
 from tipoff.cases.models import CaseExclusion, ExclusionReason
+from tipoff.office import investigation
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +78,7 @@ def test_others_do_not_see_exclusions(client, make_case, people, sign_in, role):
 
 
 def test_excluded_staff_cannot_be_assigned_or_suggested(make_case, people):
-    from tipoff.cases.presenters import assign_choices
+    from tipoff.office.presenters import assign_choices
 
     case = make_case("triaged")
     _teams, candidates = assign_choices(case, people["intake"])

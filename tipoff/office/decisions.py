@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tipoff.cases.investigation import official_blob
 from tipoff.cases.models import (
     Case,
     Decision,
@@ -25,12 +24,13 @@ from tipoff.cases.models import (
     Finding,
     SanctionKind,
 )
-from tipoff.cases.selectors import case_primary_report, decision_lines_for_reporter
+from tipoff.cases.selectors import decision_lines_for_reporter
 from tipoff.cases.services import TransitionRefused, case_transition
-from tipoff.cases.triage import reporters_tell
 from tipoff.lib import crypto
+from tipoff.office.investigation import official_blob
+from tipoff.office.triage import reporters_tell
 from tipoff.people.models import Body, User
-from tipoff.reports.selectors import report_data_key
+from tipoff.reports.selectors import case_primary_report, report_data_key
 
 # The default list (REFERENCE.md §2): Party and administrative sanctions and
 # lighter measures. Each body may edit its own copy.

@@ -15,11 +15,10 @@ from django.utils.translation import gettext as _
 
 from tipoff.cases import permissions
 from tipoff.cases.models import Case, CaseExclusion, EventKind, Status
-from tipoff.cases.selectors import case_reports
 from tipoff.cases.services import TransitionRefused, case_event_record, case_open, case_transition
 from tipoff.people.models import Body, Role, Team, User
 from tipoff.reports.models import Author, Report
-from tipoff.reports.selectors import report_data_key
+from tipoff.reports.selectors import case_reports, report_data_key
 from tipoff.reports.services import message_post, report_transfer
 
 

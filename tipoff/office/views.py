@@ -12,11 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tipoff.cases import actions, exports, permissions
-from tipoff.cases.investigation import case_file_open, report_evidence_open
+from tipoff.cases import permissions
 from tipoff.cases.models import Case, CaseFile
-from tipoff.cases.presenters import case_page
-from tipoff.cases.queues import (
+from tipoff.cases.selectors import case_deadline
+from tipoff.office import actions, exports
+from tipoff.office.investigation import case_file_open, report_evidence_open
+from tipoff.office.presenters import case_page
+from tipoff.office.queues import (
     QUEUES,
     Filters,
     queue_cases,
@@ -24,10 +26,10 @@ from tipoff.cases.queues import (
     queue_search,
     with_reports,
 )
-from tipoff.cases.selectors import case_deadline, case_reports
 from tipoff.people.keys import session_body_key
 from tipoff.people.models import Role, User
 from tipoff.reports.models import Evidence
+from tipoff.reports.selectors import case_reports
 from tipoff.reports.services import SubmissionInvalid
 
 from .forms import FilterForm

@@ -12,12 +12,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tipoff.cases import deadlines, decisions, forms, investigation, triage
+from tipoff.cases import deadlines
 from tipoff.cases.models import Case, SanctionKind
-from tipoff.cases.presenters import assign_choices
-from tipoff.cases.selectors import case_reports
 from tipoff.cases.services import TransitionRefused
+from tipoff.office import decisions, forms, investigation, triage
+from tipoff.office.presenters import assign_choices
 from tipoff.people.models import User
+from tipoff.reports.selectors import case_reports
 from tipoff.reports.services import SubmissionInvalid
 
 Bound = dict[str, Any]

@@ -14,8 +14,8 @@ import datetime as dt
 import pyotp
 from django.utils import timezone
 
-from tipoff.cases import decisions, investigation, triage
 from tipoff.cases.models import Case, SanctionKind
+from tipoff.office import decisions, investigation, triage
 from tipoff.people import signin
 from tipoff.people.demo import DEMO_PASSWORD
 from tipoff.people.models import Body, Category, Unit, User

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from tipoff.cases import decisions
-from tipoff.cases.investigation import official_read
 from tipoff.cases.models import Decision, DecisionSanction, SanctionKind, Status
 from tipoff.cases.selectors import case_status_for_reporter
 from tipoff.cases.services import TransitionRefused
+from tipoff.office import decisions
+from tipoff.office.investigation import official_read
 from tipoff.reports.selectors import report_data_key, report_thread
 from tipoff.reports.services import reporter_open
 
@@ -48,7 +48,7 @@ def test_officials_names_are_encrypted_and_measures_counted_in_clear(make_case, 
 def test_approval_tells_the_reporter_the_outcome_without_names(submit, staff, body, people):
     filed = submit(language="en")
     case = filed.report.case
-    from tipoff.cases import triage
+    from tipoff.office import triage
 
     key = body.private_key
     triage.case_accept(case=case, actor=staff["intake"], body_key=key)

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from tipoff.audit.models import AuditEvent
-from tipoff.cases import investigation
+from tipoff.office import investigation
 
 pytestmark = pytest.mark.django_db
 

@@ -10,16 +10,17 @@ from django import forms as dj_forms
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from tipoff.cases import forms, permissions
-from tipoff.cases.decisions import sanction_kinds_seed
-from tipoff.cases.investigation import CaseContents, case_read, official_read
+from tipoff.cases import permissions
 from tipoff.cases.models import Case, CaseEvent, Decision, SanctionKind, Status
-from tipoff.cases.selectors import case_deadline, case_reports
-from tipoff.cases.suggestions import duplicates_suggest, routing_suggest
+from tipoff.cases.selectors import case_deadline
 from tipoff.lib import crypto
+from tipoff.office import forms
+from tipoff.office.decisions import sanction_kinds_seed
+from tipoff.office.investigation import CaseContents, case_read, official_read
+from tipoff.office.suggestions import duplicates_suggest, routing_suggest
 from tipoff.people.models import Role, Team, User
 from tipoff.reports.models import Author
-from tipoff.reports.selectors import report_data_key
+from tipoff.reports.selectors import case_reports, report_data_key
 
 
 @dataclass(frozen=True)

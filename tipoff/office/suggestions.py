@@ -21,11 +21,10 @@ from django.utils.translation import gettext as _
 
 from tipoff.audit.services import audit_record
 from tipoff.cases.models import ENDED, Case, CaseExclusion, Status
-from tipoff.cases.selectors import case_reports
 from tipoff.lib import similarity
 from tipoff.people.models import BodyKeyGrant, Role, Team, User
 from tipoff.reports.content import ReportContent
-from tipoff.reports.selectors import report_content, report_data_key
+from tipoff.reports.selectors import case_reports, report_content, report_data_key
 
 LOOKBACK = dt.timedelta(days=365)
 MAX_CANDIDATES = 200

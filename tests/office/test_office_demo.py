@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tipoff.audit.services import audit_verify
-from tipoff.cases import demo
 from tipoff.cases.models import Case, Status
+from tipoff.office import demo
 from tipoff.people import signin
 from tipoff.people.models import User
 

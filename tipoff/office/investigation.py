@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from tipoff.audit.services import audit_record
 from tipoff.cases import permissions
 from tipoff.cases.models import Case, CaseExclusion, CaseFile, CaseNote, EventKind, ExclusionReason
-from tipoff.cases.selectors import case_primary_report, case_reports
 from tipoff.cases.services import TransitionRefused, case_event_record
 from tipoff.lib import crypto, similarity
 from tipoff.people.models import User
@@ -33,6 +32,8 @@ from tipoff.reports.content import ReportContent
 from tipoff.reports.models import Author, Evidence, Message, Report
 from tipoff.reports.selectors import (
     ThreadItem,
+    case_primary_report,
+    case_reports,
     evidence_chunks,
     report_content,
     report_data_key,

@@ -1,0 +1,1 @@
+"""The back office: triage, investigation, decisions, queues, exports and the staff pages."""
