@@ -61,3 +61,42 @@ def test_empty_names_never_match():
 @given(st.text(max_size=40), st.text(max_size=40))
 def test_name_matching_never_fails(a, b):
     assert names_match(a, b) in (True, False)
+
+
+# Issue 8.9: a staff member must be excluded whichever script or romanisation
+# the report uses for their name.
+NAME_VARIANTS = [
+    ("張偉", "张伟"),  # traditional characters
+    ("Zhang Wei", "张伟"),  # pinyin, Chinese order
+    ("Wei Zhang", "张伟"),  # pinyin, Western order
+    ("ZHANG Wei", "检查员 張偉"),
+    ("zhangwei", "张伟"),
+    ("Zhāng Wěi", "张伟"),  # with tone marks
+    ("Zhang-Wei", "张伟"),
+    ("陳靜", "组长 陈静"),
+    ("Chen Jing", "组长 陈静"),
+    ("張偉局長", "检查员 张伟"),
+    ("李晓明", "Li Xiaoming"),  # staff display name in pinyin
+    ("Li Xiao-ming", "李晓明"),
+    ("ＺＨＡＮＧ　ＷＥＩ", "张伟"),  # full-width
+    ("歐陽修", "欧阳修"),
+    ("Ouyang Xiu", "欧阳修"),
+]
+NOT_THE_SAME = [
+    ("王五", "张伟"),
+    ("Wang Wu", "张伟"),
+    ("Zhang", "张伟"),  # a surname alone is too little
+    ("Li", "李晓明"),
+    ("張", "张伟"),
+    ("Zhang Wen", "张伟"),
+]
+
+
+def test_names_match_across_scripts_and_romanisations():
+    missed = [(a, b) for a, b in NAME_VARIANTS if not (names_match(a, b) and names_match(b, a))]
+    assert missed == []
+
+
+def test_different_names_still_do_not_match():
+    wrong = [(a, b) for a, b in NOT_THE_SAME if names_match(a, b) or names_match(b, a)]
+    assert wrong == []

@@ -23,6 +23,13 @@ def test_staff_named_as_the_official_are_excluded_at_the_first_read(submit, peop
     assert case.events.filter(action="excluded").exists()
 
 
+@pytest.mark.parametrize("written", ["張偉", "Zhang Wei", "Wei ZHANG", "zhāng wěi"])
+def test_staff_are_excluded_whichever_script_names_them(submit, people, body, written):
+    case = submit(official_name=written, official_position="检查员").report.case
+    investigation.case_read(case=case, actor=people["intake"], body_key=body.private_key)
+    assert CaseExclusion.objects.filter(case=case, user=people["owner"]).exists()
+
+
 def test_a_named_reader_sees_nothing_and_the_refusal_is_audited(client, submit, people, sign_in):
     case = submit(official_name="王敏").report.case  # the demo administrator
     sign_in(client, people["admin"])
