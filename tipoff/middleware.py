@@ -1,7 +1,9 @@
 """Security headers for every response: a strict CSP and friends.
 
 Pages load nothing from other hosts and run no inline script, so the policy
-can say exactly that.
+can say exactly that. Every response to a signed-in staff member is also
+``no-store``: staff pages show decrypted reports, and no browser or proxy cache
+may keep a copy of them.
 """
 
 from __future__ import annotations
@@ -40,4 +42,8 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "geolocation=(), microphone=(), camera=(self)"
         )
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store, max-age=0"
+            response.headers["Pragma"] = "no-cache"
         return response

@@ -241,3 +241,21 @@ def test_configuration_changes_in_the_admin_are_audited(client, people, sign_in,
     assert response.status_code == 302, response.content.decode()[:2000]
     event = AuditEvent.objects.get(action="config.changed")
     assert event.object_type == "team" and "name_en" in event.details["fields"]
+
+
+def test_no_staff_page_is_kept_in_a_cache(client, make_case, people, sign_in):
+    """Pages showing decrypted contents (and every other staff page) are ``no-store``."""
+    case = make_case("investigating")
+    sign_in(client, people["admin"])
+    for url in [
+        f"/office/cases/{case.pk}/",
+        "/office/queue/all/?q=banquet",
+        "/office/queue/all/",
+        "/office/audit/",
+        "/office/settings/",
+        "/staff/members/",
+        "/attendance/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response.get("Cache-Control", ""), url
