@@ -1,6 +1,6 @@
 """The dependency rule of DESIGN.md §3, read from the source.
 
-Layers from the bottom: ``lib``; ``audit``; ``people``; ``cases``; ``reports``;
+Layers from the bottom: ``lib``; ``audit`` and ``limits``; ``people``; ``cases``; ``reports``;
 then ``channels``, ``office``, ``transparency`` and ``attendance`` side by side.
 (DESIGN.md puts ``audit`` and ``people`` side by side; ``people`` records
 sign-ins in the audit trail, so ``audit`` is the lower of the two.)
@@ -28,6 +28,7 @@ LAYER = {
     "views": 0,
     "middleware": 0,
     "audit": 1,
+    "limits": 1,
     "people": 2,
     "cases": 3,
     "reports": 4,

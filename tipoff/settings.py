@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "tipoff.limits",
     "tipoff.people",
     "tipoff.audit",
     "tipoff.reports",
@@ -232,9 +233,13 @@ LANGUAGE_COOKIE_SECURE = TLS
 SECURE_HSTS_SECONDS = 31536000 if TLS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = TLS
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
-# The request header that carries the client address when a trusted proxy sits
-# in front (e.g. HTTP_X_FORWARDED_FOR); used only for rate limiting, never stored.
-TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER")
+# Reverse proxies in front of tipoff (docs/security.md, "Behind proxies and
+# onion services"): name them by count (how many append to the header) or by
+# the networks they connect from; the client is then the rightmost address in
+# X-Forwarded-For that is not one of them. Used only for abuse limits, never stored.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0, minimum=0)
+TRUSTED_PROXY_NETWORKS = env_list("TRUSTED_PROXY_NETWORKS")
+TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER", "HTTP_X_FORWARDED_FOR")
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -262,12 +267,21 @@ RECEIPT_KDF_MEM_KIB = env_int("RECEIPT_KDF_MEM_KIB", 8192, minimum=8)
 STAFF_KDF_OPS = env_int("STAFF_KDF_OPS", 2, minimum=1)
 STAFF_KDF_MEM_KIB = env_int("STAFF_KDF_MEM_KIB", 8192 if TESTING else 65536, minimum=8)
 
-# Rate limits (attempts per window). Clients are told apart by a keyed hash of
-# their address that rotates daily and lives only in the cache.
+# Abuse limits (tipoff/limits, numbers explained in docs/security.md). Past a
+# budget the next attempt needs a proof of work; only the per-receipt budget
+# refuses outright. Counters live in the database, or in Redis with REDIS_URL.
+LIMITS_BACKEND = env_str("LIMITS_BACKEND", "redis" if REDIS_URL else "database")
 RECEIPT_ATTEMPTS_PER_CLIENT = env_int("RECEIPT_ATTEMPTS_PER_CLIENT", 10, minimum=1)
 RECEIPT_ATTEMPTS_PER_RECEIPT = env_int("RECEIPT_ATTEMPTS_PER_RECEIPT", 20, minimum=1)
+RECEIPT_FAILURES_GLOBAL = env_int("RECEIPT_FAILURES_GLOBAL", 200, minimum=1)
 RECEIPT_ATTEMPT_WINDOW_SECONDS = env_int("RECEIPT_ATTEMPT_WINDOW_SECONDS", 900, minimum=1)
 SUBMISSIONS_PER_CLIENT_PER_HOUR = env_int("SUBMISSIONS_PER_CLIENT_PER_HOUR", 20, minimum=1)
+SUBMISSIONS_GLOBAL_PER_HOUR = env_int("SUBMISSIONS_GLOBAL_PER_HOUR", 2000, minimum=1)
+STAFF_SIGNIN_FAILURES_PER_CLIENT = env_int("STAFF_SIGNIN_FAILURES_PER_CLIENT", 5, minimum=1)
+STAFF_SIGNIN_FAILURES_PER_ACCOUNT = env_int("STAFF_SIGNIN_FAILURES_PER_ACCOUNT", 10, minimum=1)
+STAFF_SIGNIN_NOTICE_AFTER = env_int("STAFF_SIGNIN_NOTICE_AFTER", 5, minimum=1)
+POW_BASE_DIFFICULTY = env_int("POW_BASE_DIFFICULTY", 16, minimum=1)
+POW_MAX_DIFFICULTY = env_int("POW_MAX_DIFFICULTY", 22, minimum=1)
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", default=True)
 
 # --- Background tasks -----------------------------------------------------------

@@ -12,6 +12,7 @@ from django.core.files.storage import FileSystemStorage, storages
 from PIL import Image
 
 from tipoff.lib import receipts
+from tipoff.limits.proof import solve
 from tipoff.reports.models import Author, Evidence, Message, Report
 from tipoff.reports.selectors import report_data_key, report_thread
 from tipoff.reports.services import EvidenceFile, message_post
@@ -211,14 +212,20 @@ def test_wrong_receipt_messages_follow_the_language(client, filed):
 
 
 @pytest.mark.django_db
-def test_guessing_is_limited_per_client(client, filed, settings):
+def test_past_the_client_budget_guessing_costs_a_proof_of_work(client, filed, settings):
     settings.RECEIPT_ATTEMPTS_PER_CLIENT = 3
+    settings.POW_BASE_DIFFICULTY = 8
     for n in range(3):
         assert client.get(FOLLOWUP, headers=_headers(f"{n}" * 20)).status_code == 404
-    blocked = client.get(FOLLOWUP, headers=_headers(filed.receipt))
-    assert blocked.status_code == 429
-    assert blocked.json()["detail"].startswith("Too many attempts.")
-    assert int(blocked["Retry-After"]) > 0
+    asked = client.get(FOLLOWUP, headers=_headers(filed.receipt))
+    assert asked.status_code == 429
+    body = asked.json()
+    assert body["detail"].startswith("Many attempts are being made")
+    terms = body["proof_of_work"]
+    assert terms["algorithm"] == "sha256-leading-zero-bits" and terms["difficulty"] >= 8
+    proof = f"{terms['challenge']}~{solve(terms['challenge'])}"
+    opened = client.get(FOLLOWUP, headers={**_headers(filed.receipt), "X-Proof-Of-Work": proof})
+    assert opened.status_code == 200
     # Another client is not affected, and a reporter's own reads never count.
     for _ in range(5):
         assert (

@@ -19,6 +19,7 @@ from PIL import Image
 
 from tipoff.cases.models import Case
 from tipoff.lib import receipts
+from tipoff.limits.proof import solve
 from tipoff.reports.models import Evidence, Report
 from tipoff.reports.selectors import evidence_chunks, report_content, report_data_key
 
@@ -448,16 +449,19 @@ def test_a_crash_while_storing_leaves_nothing_behind(
 
 
 @pytest.mark.django_db
-def test_submissions_are_rate_limited_per_client(client, body, settings):
+def test_past_the_hourly_budget_a_report_needs_a_proof_of_work(client, body, settings):
     settings.SUBMISSIONS_PER_CLIENT_PER_HOUR = 2
+    settings.POW_BASE_DIFFICULTY = 8
     for _ in range(2):
         assert _post_json(client, _report()).status_code == 201
     before = _written()
     response = _post_json(client, _report())
     assert response.status_code == 429
-    assert response.json()["detail"].startswith("Too many reports")
-    assert 0 < int(response["Retry-After"]) <= 3600
+    terms = response.json()["proof_of_work"]
     assert _written() == before
+    proof = f"{terms['challenge']}~{solve(terms['challenge'])}"
+    sent = _post_json(client, _report(), HTTP_X_PROOF_OF_WORK=proof)
+    assert sent.status_code == 201 and sent.json()["receipt"]
     other = _post_json(client, _report(), REMOTE_ADDR="192.0.2.55")
     assert other.status_code == 201
 

@@ -7,6 +7,7 @@ import io
 import pytest
 from PIL import Image
 
+from tipoff.limits.proof import solve
 from tipoff.reports.models import Author, Evidence, Message
 from tipoff.reports.services import EvidenceFile, message_post
 
@@ -34,8 +35,8 @@ def filed(submit):
     )
 
 
-def sign_in(client, receipt: str, **extra):
-    return client.post(FOLLOWUP, {"code": receipt}, **extra)
+def sign_in(client, receipt: str, pow: str = "", **extra):
+    return client.post(FOLLOWUP, {"code": receipt, "pow": pow}, **extra)
 
 
 def test_login_page_in_both_languages(client, body):
@@ -93,16 +94,23 @@ def test_malformed_receipt_says_how_many_digits(client, filed, settings):
     assert sign_in(client, "").status_code == 400
 
 
-def test_attempts_are_limited_per_client(client, filed, settings):
+def test_past_the_client_budget_a_proof_of_work_is_asked_not_a_lockout(client, filed, settings):
     settings.RECEIPT_ATTEMPTS_PER_CLIENT = 3
+    settings.POW_BASE_DIFFICULTY = 8
     wrong = "9" * settings.RECEIPT_DIGITS
     for _ in range(3):
         assert sign_in(client, wrong).status_code == 400
-    limited = sign_in(client, filed.receipt)
-    assert limited.status_code == 429
-    assert "尝试次数过多" in limited.content.decode()
-    assert int(limited["Retry-After"]) == settings.RECEIPT_ATTEMPT_WINDOW_SECONDS
-    # Another network address can still sign in.
+    asked = sign_in(client, filed.receipt)
+    assert asked.status_code == 429
+    page = asked.content.decode()
+    assert "data-pow-challenge" in page and "pow-worker.js" in page
+    challenge = asked.context["pow_challenge"]
+    # The browser solves it (pow-worker.js); the same request with the proof opens the report.
+    proof = f"{challenge}~{solve(challenge)}"
+    assert sign_in(client, filed.receipt, pow=proof).status_code == 302
+    # A proof buys one attempt only.
+    assert sign_in(client, filed.receipt, pow=proof).status_code == 429
+    # Another network address is not asked at all.
     assert sign_in(client, filed.receipt, REMOTE_ADDR="192.0.2.44").status_code == 302
 
 

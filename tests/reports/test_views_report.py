@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from tipoff.lib import receipts
+from tipoff.limits.proof import solve
 from tipoff.reports.models import Evidence, Report
 
 RECEIPT = re.compile(r"data-receipt>([0-9 ]+)<")
@@ -234,20 +235,29 @@ def test_token_is_released_when_the_form_had_errors(client, body):
     assert good.status_code == 200
 
 
-def test_submissions_are_rate_limited_per_client(client, body, settings):
+def test_past_the_hourly_budget_a_report_needs_a_proof_of_work(client, body, settings):
+    """Intake never closes: past the client's budget, the form asks the browser for a
+    proof of work and keeps what was typed."""
     settings.SUBMISSIONS_PER_CLIENT_PER_HOUR = 2
+    settings.POW_BASE_DIFFICULTY = 8
     for n in range(2):
         assert client.post("/report/banqueting/", form(body, submission=f"s{n}")).status_code == 200
-    limited = client.post("/report/banqueting/", form(body, submission="s3"))
-    assert limited.status_code == 429
-    assert "过去一小时内从此网络连接提交的举报过多" in limited.content.decode()
-    assert limited["Retry-After"] == "3600"
+    asked = client.post("/report/banqueting/", form(body, submission="s3"))
+    assert asked.status_code == 429
+    page = asked.content.decode()
+    assert "data-pow-challenge" in page and "局长用公款宴请二十人" in page
+    assert Report.objects.count() == 2
+    challenge = asked.context["pow_challenge"]
+    sent = client.post(
+        "/report/banqueting/", form(body, submission="s3", pow=f"{challenge}~{solve(challenge)}")
+    )
+    assert sent.status_code == 200 and RECEIPT.search(sent.content.decode())
     # Another client is not affected.
     other = client.post(
         "/report/banqueting/", form(body, submission="s4"), REMOTE_ADDR="198.51.100.9"
     )
     assert other.status_code == 200
-    assert Report.objects.count() == 3
+    assert Report.objects.count() == 4
 
 
 @pytest.mark.parametrize("lang,text", [("zh-hans", "最多 10 个文件"), ("en", "at most 10 files")])

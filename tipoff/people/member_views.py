@@ -1,4 +1,4 @@
-"""Body administrators manage staff: invite, edit, grant the body key, reset, unlock.
+"""Body administrators manage staff: invite, edit, grant the body key, reset, clear failures.
 
 Granting uses the body key held in the administrator's own signed-in session
 (``tipoff.people.keys``), sealed to the new member's public key: nobody ever
@@ -72,7 +72,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
                 "awaiting_key": has_keyring and member.pk not in granted,
                 "has_key": member.pk in granted,
                 "totp": signin.totp_enrolled(member),
-                "locked": signin.signin_locked(username=member.username, user=member),
+                "failures": member.failed_logins,
             }
         )
     return render(
@@ -219,8 +219,10 @@ def member_reset_totp(request: HttpRequest, pk: int) -> HttpResponse:
 @admin_required
 def member_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
-    signin.staff_unlock(user=member)
-    audit_record(actor=request.user, action="staff.unlocked", body_id=member.body_id, obj=member)
+    signin.staff_failures_clear(user=member)
+    audit_record(
+        actor=request.user, action="staff.failures_cleared", body_id=member.body_id, obj=member
+    )
     messages.success(request, _("%(name)s can sign in again.") % {"name": member})
     return redirect("people:members")
 

@@ -165,8 +165,9 @@ class User(AbstractUser):
     totp_secret = models.BinaryField(blank=True, default=b"", editable=False)
     totp_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     totp_last_step = models.BigIntegerField(default=0, editable=False)  # stops code replay
+    # Failed sign-ins since the last successful one (told to the owner when they
+    # next sign in). Throttling itself is in tipoff.limits; nothing locks an account.
     failed_logins = models.PositiveIntegerField(default=0, editable=False)
-    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     # Bumped by "sign out everywhere": part of the session auth hash, so every
     # existing session of this user stops validating.
     session_generation = models.PositiveIntegerField(default=0, editable=False)

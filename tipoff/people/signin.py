@@ -1,83 +1,104 @@
-"""Staff sign-in rules: lock-out after repeated failures, TOTP, signing out everywhere.
+"""Staff sign-in rules: throttling, TOTP, signing out everywhere.
 
 Sign-in is two steps. The password step checks the password and unlocks the
 staff member's body keys (the password is needed for that and is not kept);
 the second step checks a TOTP code, or enrols one on the first sign-in. Both
-steps count failures towards the same lock-out.
+steps go through the same budgets (``tipoff.limits.budgets.staff_attempt``):
 
-Lock-out is per account (stored on the user, so it holds across app servers)
-and, for names that are not accounts, per name in the cache, so "this account
-is locked" never tells a stranger which user names exist.
+* a *client* that keeps failing waits longer and longer between attempts —
+  per client, so it never keeps the account's owner out from elsewhere;
+* an *account* attacked from many clients asks every client for a proof of
+  work, and its owner is told by e-mail (once an hour) and at their next
+  sign-in. Nothing anyone else does can lock an account.
+
+Counters are kept per keyed hash of the user name, the same for names that
+are no account, so the answers never tell a stranger which names exist.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import time
 
 import pyotp
 import segno
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.core.mail import send_mail
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from tipoff.audit.services import audit_record
 from tipoff.lib import crypto
+from tipoff.limits.budgets import StaffGate, account_key, staff_failures_forget
+from tipoff.limits.counters import once
 from tipoff.people.models import User
 
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
 TOTP_ISSUER = "tipoff"
 TOTP_INTERVAL = 30
 # Accept the previous and next 30-second step too: phone clocks drift.
 TOTP_WINDOW = 1
+NOTICE_EVERY_SECONDS = 3600
 
 
-# --- lock-out ------------------------------------------------------------------
+# --- failures ------------------------------------------------------------------
 
 
-def _name_key(username: str) -> str:
-    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
-    return f"signin-fail:{digest}"
-
-
-def signin_locked(*, username: str, user: User | None) -> bool:
-    """True while the account (or, for unknown names, the name) is locked."""
-    if user is not None:
-        return bool(user.locked_until and user.locked_until > timezone.now())
-    return int(cache.get(_name_key(username)) or 0) >= MAX_FAILURES
-
-
-def signin_failed(*, username: str, user: User | None) -> None:
-    """Count one failed attempt; lock after ``MAX_FAILURES`` in a row."""
+def signin_failed(*, user: User | None, gate: StaffGate) -> None:
+    """Count one wrong password or code: slow this client down, and tell the owner."""
+    gate.failed()
     if user is None:
-        key = _name_key(username)
-        if not cache.add(key, 1, timeout=LOCK_MINUTES * 60):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.add(key, 1, timeout=LOCK_MINUTES * 60)
         return
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-        user.refresh_from_db(fields=["failed_logins", "locked_until"])
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = timezone.now() + dt.timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
-            user.save(update_fields=["locked_until", "failed_logins"])
+    User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+    if gate.account_failures >= settings.STAFF_SIGNIN_NOTICE_AFTER and once(
+        f"signin-notice:{account_key(user.username)}", ttl=NOTICE_EVERY_SECONDS
+    ):
+        _notify_owner(user, gate.account_failures)
 
 
-def signin_succeeded(*, user: User) -> None:
-    User.objects.filter(pk=user.pk).update(
-        failed_logins=0, locked_until=None, last_login=timezone.now()
+def _notify_owner(user: User, failures: int) -> None:
+    audit_record(
+        actor=None,
+        action="staff.sign_in_failures_notice",
+        body_id=user.body_id,
+        obj=user,
+        details={"failures": failures},
+    )
+    if not user.email:
+        return
+    subjects, bodies = [], []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            subjects.append(_("Failed sign-ins to your tipoff account"))
+            bodies.append(
+                _(
+                    "There were %(n)d failed attempts to sign in to your account %(user)s in the "
+                    "last hour. If that was not you, tell your administrator; your account is "
+                    "not locked, and without your password and your authenticator app nobody "
+                    "gets in."
+                )
+                % {"n": failures, "user": user.username}
+            )
+    send_mail(
+        subject=" / ".join(subjects),
+        message="\n\n".join(bodies),
+        from_email=None,
+        recipient_list=[user.email],
+        fail_silently=True,
     )
 
 
-def staff_unlock(*, user: User) -> None:
-    """An administrator lifts a lock-out early."""
-    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+def signin_succeeded(*, user: User, gate: StaffGate) -> int:
+    """The owner got in: hand back the attempt; returns failures since their last visit."""
+    gate.succeeded()
+    failures = User.objects.filter(pk=user.pk).values_list("failed_logins", flat=True).first()
+    User.objects.filter(pk=user.pk).update(failed_logins=0, last_login=timezone.now())
+    return failures or 0
+
+
+def staff_failures_clear(*, user: User) -> None:
+    """An administrator clears the failures counted against an account."""
+    staff_failures_forget(username=user.username)
+    User.objects.filter(pk=user.pk).update(failed_logins=0)
 
 
 # --- TOTP ----------------------------------------------------------------------

@@ -20,10 +20,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tipoff.audit.services import audit_record
-from tipoff.lib import ratelimit, sealed_session
+from tipoff.lib import sealed_session
+from tipoff.lib.clients import client_key
+from tipoff.limits import budgets
+from tipoff.limits.budgets import StaffGate
+from tipoff.limits.web import proof_context, proof_from
 from tipoff.people import signin
 from tipoff.people.forms import (
     CodeForm,
@@ -51,28 +56,56 @@ PENDING_SECONDS = 300
 OFFICE_HOME = "/office/"
 
 
-def _locked_response(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    context["locked"] = True
-    context["lock_minutes"] = signin.LOCK_MINUTES
-    return render(request, template, context, status=429)
+def _gate(request: HttpRequest, username: str) -> StaffGate:
+    return budgets.staff_attempt(
+        client=client_key(request), username=username, proof=proof_from(request)
+    )
+
+
+def _held_back(
+    request: HttpRequest, template: str, context: dict[str, Any], gate: StaffGate
+) -> HttpResponse | None:
+    """The answer when this attempt may not go ahead (wait, or show a proof of work)."""
+    if gate.status == budgets.REFUSED:
+        context["wait_seconds"] = gate.retry_after
+        response = render(request, template, context, status=429)
+        response["Retry-After"] = str(gate.retry_after)
+        return response
+    if gate.status == budgets.PROOF:
+        form = context.get("form")
+        if form is not None:
+            form.add_error(
+                None,
+                _(
+                    "Many failed sign-ins to this account have been made. Your browser does a "
+                    "short calculation first; enter your details again and send them once it "
+                    "says it is ready."
+                ),
+            )
+        context.update(proof_context(purpose="staff", gate=gate))
+        return render(request, template, context, status=429)
+    return None
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username, password = form.cleaned_data["username"], form.cleaned_data["password"]
+        gate = _gate(request, username)
+        held = _held_back(request, "people/login.html", {"form": form}, gate)
+        if held is not None:
+            return held
         user = User.objects.filter(username=username).first()
-        if signin.signin_locked(username=username, user=user):
-            return _locked_response(request, "people/login.html", {"form": form})
         authed = authenticate(request, username=username, password=password)
         if not isinstance(authed, User) or (authed.body_id is None and not authed.is_superuser):
-            signin.signin_failed(username=username, user=user)
+            signin.signin_failed(user=user, gate=gate)
             if user is not None:
                 audit_record(
                     actor=None, action="staff.sign_in_failed", body_id=user.body_id, obj=user
                 )
             form.add_error(None, _("User name or password is wrong."))
         else:
+            gate.succeeded()
             try:
                 keys = staff_body_keys(user=authed, password=password)
             except KeyUnavailable:
@@ -102,12 +135,24 @@ def _pending_user(request: HttpRequest) -> User | None:
     return User.objects.filter(pk=user_id, is_active=True).first()
 
 
-def _finish_sign_in(request: HttpRequest, user: User) -> HttpResponse:
+def _finish_sign_in(request: HttpRequest, user: User, gate: StaffGate) -> HttpResponse:
     keys_blob = sealed_session.get(request, PENDING_KEYS) or encode_keys({})
     target = request.session.pop(PENDING, {}).get("next") or OFFICE_HOME
     request.session.pop(f"sealed:{ENROL_SECRET}", None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    signin.signin_succeeded(user=user)
+    failures = signin.signin_succeeded(user=user, gate=gate)
+    if failures:
+        messages.warning(
+            request,
+            ngettext(
+                "There was %(n)d failed attempt to sign in to your account since your last "
+                "visit. If it was not you, tell your administrator.",
+                "There were %(n)d failed attempts to sign in to your account since your last "
+                "visit. If they were not you, tell your administrator.",
+                failures,
+            )
+            % {"n": failures},
+        )
     audit_record(
         actor=user,
         action="staff.sign_in",
@@ -121,8 +166,8 @@ def _finish_sign_in(request: HttpRequest, user: User) -> HttpResponse:
     return response
 
 
-def _code_failed(request: HttpRequest, user: User, action: str) -> None:
-    signin.signin_failed(username=user.username, user=user)
+def _code_failed(request: HttpRequest, user: User, action: str, gate: StaffGate) -> None:
+    signin.signin_failed(user=user, gate=gate)
     audit_record(actor=None, action=action, body_id=user.body_id, obj=user)
 
 
@@ -135,12 +180,14 @@ def totp_view(request: HttpRequest) -> HttpResponse:
         return redirect("people:enrol")
     form = CodeForm(request.POST or None)
     context: dict[str, Any] = {"form": form, "demo_hint": _demo_hint(user)}
-    if signin.signin_locked(username=user.username, user=user):
-        return _locked_response(request, "people/totp.html", context)
     if request.method == "POST" and form.is_valid():
+        gate = _gate(request, user.username)
+        held = _held_back(request, "people/totp.html", context, gate)
+        if held is not None:
+            return held
         if signin.totp_check(user=user, code=form.cleaned_data["code"]):
-            return _finish_sign_in(request, user)
-        _code_failed(request, user, "staff.totp_failed")
+            return _finish_sign_in(request, user, gate)
+        _code_failed(request, user, "staff.totp_failed", gate)
         form.add_error("code", _("That code is wrong or was used already. Wait for the next one."))
     return render(request, "people/totp.html", context, status=400 if form.errors else 200)
 
@@ -167,15 +214,17 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
         "secret": secret,
         "account": user.username,
     }
-    if signin.signin_locked(username=user.username, user=user):
-        return _locked_response(request, "people/enrol.html", context)
     if request.method == "POST" and raw and form.is_valid():
+        gate = _gate(request, user.username)
+        held = _held_back(request, "people/enrol.html", context, gate)
+        if held is not None:
+            return held
         if signin.totp_enrol(user=user, secret=secret, code=form.cleaned_data["code"]):
             audit_record(actor=user, action="staff.totp_enrolled", body_id=user.body_id, obj=user)
-            response = _finish_sign_in(request, user)
+            response = _finish_sign_in(request, user, gate)
             sealed_session.forget(request, response, ENROL_SECRET)
             return response
-        _code_failed(request, user, "staff.totp_failed")
+        _code_failed(request, user, "staff.totp_failed", gate)
         form.add_error(
             "code",
             _("That code does not match. Check the time on your phone and try the next code."),
@@ -247,29 +296,22 @@ def setup_view(request: HttpRequest, token: str) -> HttpResponse:
 def recover_view(request: HttpRequest) -> HttpResponse:
     """A lost password: the body's recovery key re-grants the body key to a new key pair."""
     form = RecoverForm(request.POST or None)
-    if request.method == "POST":
-        if not ratelimit.hit(
-            "staff-recover", ratelimit.client_fingerprint(request), limit=10, window=3600
-        ):
-            return render(
-                request, "people/recover.html", {"form": form, "locked": True}, status=429
-            )
-        if form.is_valid():
-            return _recover(request, form)
+    if request.method == "POST" and form.is_valid():
+        gate = _gate(request, form.cleaned_data["username"])
+        held = _held_back(request, "people/recover.html", {"form": form}, gate)
+        return held or _recover(request, form, gate)
     return render(
         request, "people/recover.html", {"form": form}, status=400 if form.errors else 200
     )
 
 
-def _recover(request: HttpRequest, form: RecoverForm) -> HttpResponse:
+def _recover(request: HttpRequest, form: RecoverForm, gate: StaffGate) -> HttpResponse:
     data = form.cleaned_data
     user = (
         User.objects.filter(username=data["username"], is_active=True)
         .select_related("body")
         .first()
     )
-    if signin.signin_locked(username=data["username"], user=user):
-        return render(request, "people/recover.html", {"form": form, "locked": True}, status=429)
     ok = user is not None and user.body is not None
     if ok and signin.totp_enrolled(user):  # type: ignore[arg-type]
         ok = signin.totp_check(user=user, code=data.get("code") or "")  # type: ignore[arg-type]
@@ -285,12 +327,13 @@ def _recover(request: HttpRequest, form: RecoverForm) -> HttpResponse:
         except KeyUnavailable:
             ok = False
     if not ok:
-        signin.signin_failed(username=data["username"], user=user)
+        signin.signin_failed(user=user, gate=gate)
         form.add_error(
             None, _("These details do not match. Check the user name, recovery key and code.")
         )
         return render(request, "people/recover.html", {"form": form}, status=400)
     assert user is not None
+    gate.succeeded()
     signin.staff_sign_out_everywhere(user=user)
     audit_record(actor=None, action="staff.password_recovered", body_id=user.body_id, obj=user)
     messages.success(request, _("Your new password is set. Sign in with it."))

@@ -44,18 +44,21 @@ class ApiProblem(Exception):
         errors: dict[str, list[str]] | None = None,
         *,
         retry_after: int | None = None,
+        proof_of_work: dict[str, object] | None = None,
     ) -> None:
         super().__init__(status)  # str(exc) carries no reporter input into logs
         self.status = status
         self.detail = detail
         self.errors = errors or {}
         self.retry_after = retry_after
+        self.proof_of_work = proof_of_work
 
 
 def problem_response(problem: ApiProblem) -> JsonResponse:
-    response = JsonResponse(
-        {"detail": problem.detail, "errors": problem.errors}, status=problem.status
-    )
+    body: dict[str, object] = {"detail": problem.detail, "errors": problem.errors}
+    if problem.proof_of_work is not None:
+        body["proof_of_work"] = problem.proof_of_work
+    response = JsonResponse(body, status=problem.status)
     if problem.retry_after is not None:
         response["Retry-After"] = str(problem.retry_after)
     return response
@@ -65,6 +68,23 @@ def rate_limited(window: int, detail: str) -> ApiProblem:
     """A 429 telling the client when the current rate-limit window ends."""
     remaining = max(1, math.ceil(window - time.time() % window))
     return ApiProblem(429, detail, retry_after=remaining)
+
+
+def proof_needed(challenge: str, difficulty: int) -> ApiProblem:
+    """A 429 asking for a proof of work: repeat the request with ``X-Proof-Of-Work``."""
+    return ApiProblem(
+        429,
+        _(
+            "Many attempts are being made right now. Repeat the request with a proof of work "
+            "in the X-Proof-Of-Work header: the challenge, a tilde, and a number n such that "
+            "SHA-256 of challenge:n starts with the given number of zero bits."
+        ),
+        proof_of_work={
+            "challenge": challenge,
+            "difficulty": difficulty,
+            "algorithm": "sha256-leading-zero-bits",
+        },
+    )
 
 
 # --- request bodies -----------------------------------------------------------------

@@ -20,7 +20,7 @@ from ninja.params import functions as param
 from ninja.responses import Status
 
 from tipoff.cases.selectors import case_status_for_reporter
-from tipoff.lib import ratelimit
+from tipoff.limits import budgets
 from tipoff.reports.api import ERRORS, EVIDENCE_DESCRIPTION, is_english, question_out
 from tipoff.reports.api_errors import ApiProblem, invalid_input, rate_limited
 from tipoff.reports.api_guards import ReceiptHeader, guarded, read_uploads
@@ -141,9 +141,7 @@ def followup_evidence(
 def _post(request: HttpRequest, text: str, files: list[EvidenceFile]) -> Status:
     access = _access(request)
     # The web follow-up's limit on replies per report, shared with it.
-    if not ratelimit.hit(
-        "reply", str(access.report.pk), limit=settings.SUBMISSIONS_PER_CLIENT_PER_HOUR, window=3600
-    ):
+    if not budgets.reply_allowed(report_id=access.report.pk):
         raise rate_limited(3600, _("Too many messages in the last hour. Please try again later."))
     try:
         message = message_post(

@@ -18,14 +18,19 @@ from django.utils.translation import gettext as _
 from ninja import UploadedFile
 from ninja.security import APIKeyHeader
 
-from tipoff.lib import ratelimit, receipts
+from tipoff.lib import receipts
+from tipoff.lib.clients import client_key
 from tipoff.lib.evidence import RejectedFile
-from tipoff.reports.api_errors import ApiProblem, invalid_input, problem_response, rate_limited
+from tipoff.limits import budgets
+from tipoff.limits.web import proof_from_header
+from tipoff.reports.api_errors import (
+    ApiProblem,
+    invalid_input,
+    problem_response,
+    proof_needed,
+    rate_limited,
+)
 from tipoff.reports.services import EvidenceFile, ReporterAccess, reporter_open
-
-RECEIPT_CLIENT_SCOPE = ratelimit.RECEIPT_CLIENT_SCOPE
-RECEIPT_SCOPE = ratelimit.RECEIPT_SCOPE
-SUBMIT_SCOPE = ratelimit.SUBMIT_SCOPE
 
 
 def _too_many_receipt_attempts(window: int) -> str:
@@ -51,11 +56,6 @@ class ReceiptHeader(APIKeyHeader):
     def authenticate(self, request: HttpRequest, key: str | None) -> ReporterAccess:
         if not key or not key.strip():
             raise ApiProblem(401, _("This needs your receipt code in the X-Receipt header."))
-        window = settings.RECEIPT_ATTEMPT_WINDOW_SECONDS
-        client = ratelimit.client_fingerprint(request)
-        per_client = {"limit": settings.RECEIPT_ATTEMPTS_PER_CLIENT, "window": window}
-        if not ratelimit.peek(RECEIPT_CLIENT_SCOPE, client, **per_client):
-            raise rate_limited(window, _too_many_receipt_attempts(window))
         code = receipts.normalise(key)
         if not receipts.is_well_formed(code, settings.RECEIPT_DIGITS):
             # Costs nothing to check and cannot match any report, so it is not counted.
@@ -64,19 +64,20 @@ class ReceiptHeader(APIKeyHeader):
                 _("A receipt code has %(digits)d digits. Please check it and try again.")
                 % {"digits": settings.RECEIPT_DIGITS},
             )
-        if not ratelimit.hit(
-            RECEIPT_SCOPE,
-            ratelimit.receipt_rate_key(code),
-            limit=settings.RECEIPT_ATTEMPTS_PER_RECEIPT,
-            window=window,
-        ):
+        gate = budgets.receipt_attempt(
+            client=client_key(request), code=code, proof=proof_from_header(request)
+        )
+        if gate.status == budgets.REFUSED:
+            window = settings.RECEIPT_ATTEMPT_WINDOW_SECONDS
             raise rate_limited(window, _too_many_receipt_attempts(window))
+        if gate.status == budgets.PROOF:
+            raise proof_needed(gate.challenge, gate.difficulty)
         access = reporter_open(code=code)
         if access is None:
-            ratelimit.hit(RECEIPT_CLIENT_SCOPE, client, **per_client)
             raise ApiProblem(
                 404, _("No report has this receipt code. Please check it and try again.")
             )
+        gate.succeeded()
         return access
 
 
@@ -100,18 +101,11 @@ def _check_request(
     if uploads and length > _upload_limit():
         raise ApiProblem(413, _("The request is too large."))
     if submission:
-        window = 3600
-        client = ratelimit.client_fingerprint(request)
-        if not ratelimit.hit(
-            SUBMIT_SCOPE, client, limit=settings.SUBMISSIONS_PER_CLIENT_PER_HOUR, window=window
-        ):
-            raise rate_limited(
-                window,
-                _(
-                    "Too many reports have been sent from this connection in the last hour. "
-                    "Please try again later."
-                ),
-            )
+        gate = budgets.submission_attempt(
+            client=client_key(request), proof=proof_from_header(request)
+        )
+        if gate.status == budgets.PROOF:
+            raise proof_needed(gate.challenge, gate.difficulty)
 
 
 def guarded(

@@ -17,7 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tipoff.cases.selectors import case_status_for_reporter
-from tipoff.lib import crypto, ratelimit, receipts, sealed_session
+from tipoff.lib import crypto, receipts, sealed_session
+from tipoff.lib.clients import client_key
+from tipoff.limits import budgets
+from tipoff.limits.web import proof_context, proof_from
 from tipoff.reports.forms import (
     ReceiptForm,
     ReplyForm,
@@ -61,13 +64,21 @@ def _session_ended(request: HttpRequest) -> HttpResponse:
     return no_store(redirect("reports:followup"))
 
 
+def _login_page(
+    request: HttpRequest, form: ReceiptForm, *, status: int = 200, gate: budgets.Gate | None = None
+) -> HttpResponse:
+    difficulty = budgets.receipt_difficulty(client=client_key(request)) if gate is None else 0
+    context = {"form": form, **proof_context(purpose="receipt", difficulty=difficulty, gate=gate)}
+    return no_store(render(request, "reports/followup_login.html", context, status=status))
+
+
 @require_http_methods(["GET", "POST"])
 def followup(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return no_store(render(request, "reports/followup_login.html", {"form": ReceiptForm()}))
+        return _login_page(request, ReceiptForm())
     form = ReceiptForm(request.POST)
     if not form.is_valid():
-        return no_store(render(request, "reports/followup_login.html", {"form": form}, status=400))
+        return _login_page(request, form, status=400)
     code = receipts.normalise(form.cleaned_data["code"])
     if not receipts.is_well_formed(code, settings.RECEIPT_DIGITS):
         # Costs nothing to check and cannot match any report, so it is not counted.
@@ -76,37 +87,37 @@ def followup(request: HttpRequest) -> HttpResponse:
             _("A receipt code has %(digits)d digits; you entered %(count)d.")
             % {"digits": settings.RECEIPT_DIGITS, "count": len(code)},
         )
-        return no_store(render(request, "reports/followup_login.html", {"form": form}, status=400))
+        return _login_page(request, form, status=400)
     window = settings.RECEIPT_ATTEMPT_WINDOW_SECONDS
-    too_many = _(
-        "Too many attempts. For your protection, please wait %(minutes)d minutes and try again."
-    ) % {"minutes": max(1, window // 60)}
-    fingerprint = ratelimit.client_fingerprint(request)
-    if not ratelimit.hit(
-        ratelimit.RECEIPT_CLIENT_SCOPE,
-        fingerprint,
-        limit=settings.RECEIPT_ATTEMPTS_PER_CLIENT,
-        window=window,
-    ):
-        return rate_limited(request, too_many, retry_after=window)
-    if not ratelimit.hit(
-        ratelimit.RECEIPT_SCOPE,
-        ratelimit.receipt_rate_key(code),
-        limit=settings.RECEIPT_ATTEMPTS_PER_RECEIPT,
-        window=window,
-    ):
-        return rate_limited(request, too_many, retry_after=window)
+    gate = budgets.receipt_attempt(client=client_key(request), code=code, proof=proof_from(request))
+    if gate.status == budgets.REFUSED:
+        too_many = _(
+            "Too many attempts. For your protection, please wait %(minutes)d minutes and try again."
+        ) % {"minutes": max(1, window // 60)}
+        return rate_limited(request, too_many, retry_after=gate.retry_after)
+    if gate.status == budgets.PROOF:
+        form.add_error(None, busy_message())
+        return _login_page(request, form, status=429, gate=gate)
     access = reporter_open(code=code)
     if access is None:
         form.add_error(
             "code", _("No report has this receipt code. Check the digits and try again.")
         )
-        return no_store(render(request, "reports/followup_login.html", {"form": form}, status=400))
+        return _login_page(request, form, status=400)
+    gate.succeeded()
     request.session.cycle_key()
     request.session[SESSION_REPORT] = access.report.pk
     response = redirect("reports:followup_report")
     sealed_session.put(request, response, SEALED_NAME, access.data_key)
     return no_store(response)
+
+
+def busy_message() -> str:
+    return _(
+        "Many attempts are being made right now. To slow down automated guessing, your "
+        "browser does a short calculation before it sends the form: press the button again "
+        "once it says it is ready."
+    )
 
 
 @upload_view
@@ -120,12 +131,7 @@ def followup_report(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = ReplyForm(request.POST)
-        if not ratelimit.hit(
-            "reply",
-            str(access.report.pk),
-            limit=settings.SUBMISSIONS_PER_CLIENT_PER_HOUR,
-            window=3600,
-        ):
+        if not budgets.reply_allowed(report_id=access.report.pk):
             return rate_limited(
                 request,
                 _("Too many messages in the last hour. Please try again later."),

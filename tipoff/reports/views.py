@@ -14,7 +14,6 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -22,8 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tipoff.lib import ratelimit
+from tipoff.lib.clients import client_key
 from tipoff.lib.evidence import ACCEPT_ATTRIBUTE
+from tipoff.limits import budgets
+from tipoff.limits.counters import forget, once
+from tipoff.limits.web import proof_context, proof_from
 from tipoff.people.models import Body, Category
 from tipoff.people.selectors import body_default, categories_active, teams_directory, units_of
 from tipoff.reports.forms import ReportForm, attach_errors, max_request_bytes, uploaded_evidence
@@ -109,7 +111,15 @@ def categories(request: HttpRequest) -> HttpResponse:
 
 
 def _token_key(token: str) -> str:
-    return "submitted:" + hashlib.sha256(token.encode()).hexdigest()
+    return "submitted:" + hashlib.sha256(token.encode()).hexdigest()[:40]
+
+
+def busy_message() -> str:
+    return _(
+        "Many reports are being sent right now. To slow down automated floods, your browser "
+        "does a short calculation before it sends the form: press the button again once it "
+        "says it is ready. What you wrote is kept."
+    )
 
 
 @upload_view
@@ -126,42 +136,33 @@ def report_form(request: HttpRequest, code: str) -> HttpResponse:
             request, body, category, form, token=secrets.token_urlsafe(16), restore=True
         )
 
-    if not ratelimit.hit(
-        "submit",
-        ratelimit.client_fingerprint(request),
-        limit=settings.SUBMISSIONS_PER_CLIENT_PER_HOUR,
-        window=3600,
-    ):
-        return rate_limited(
-            request,
-            _(
-                "Too many reports have been sent from this connection in the last hour. "
-                "Please try again later."
-            ),
-            retry_after=3600,
-        )
     form = ReportForm(request.POST, body=body, category=category, units=units)
     token = str(request.POST.get("submission", ""))[:64] or secrets.token_urlsafe(16)
+    gate = budgets.submission_attempt(client=client_key(request), proof=proof_from(request))
+    if gate.status == budgets.PROOF:
+        form.is_valid()  # keep what was typed, with any other problems shown too
+        form.add_error(None, busy_message())
+        return _render_form(request, body, category, form, token=token, status=429, gate=gate)
     files, file_problems = uploaded_evidence(request)
     if not form.is_valid() or file_problems:
         return _render_form(
             request, body, category, form, token=token, file_errors=file_problems, status=400
         )
     # One form, one report: a reload or a second tap resends the same token.
-    if not cache.add(_token_key(token), 1, timeout=SUBMITTED_TOKEN_SECONDS):
+    if not once(_token_key(token), ttl=SUBMITTED_TOKEN_SECONDS):
         return no_store(
             render(request, "reports/already_sent.html", {"category": category}, status=409)
         )
     try:
         submitted = report_submit(data=form.to_input(files=files))
     except SubmissionInvalid as exc:
-        cache.delete(_token_key(token))
+        forget(_token_key(token))
         file_errors = attach_errors(form, exc.errors)
         return _render_form(
             request, body, category, form, token=token, file_errors=file_errors, status=400
         )
     except BaseException:
-        cache.delete(_token_key(token))
+        forget(_token_key(token))
         raise
     # The report is committed: this response is the only place the receipt ever appears.
     context = {
@@ -183,7 +184,9 @@ def _render_form(
     restore: bool = False,
     file_errors: list[str] | None = None,
     status: int = 200,
+    gate: budgets.Gate | None = None,
 ) -> HttpResponse:
+    difficulty = 0 if gate else budgets.submission_difficulty(client=client_key(request))
     districts = sorted({u.district for u in units_of(body) if u.district})
     context = {
         "body": body,
@@ -194,5 +197,6 @@ def _render_form(
         "file_errors": file_errors or [],
         "districts": districts,
         **evidence_limits(),
+        **proof_context(purpose="submit", difficulty=difficulty, gate=gate),
     }
     return no_store(render(request, "reports/form.html", context, status=status))
