@@ -78,11 +78,24 @@ def test_units_and_teams(client, body):
         "id": body.unit().pk,
         "name": "Municipal Transport Bureau",
         "district": "",
+        "district_id": None,
         "parent_id": None,
     }
+    nanhu = next(u for u in units if u["name"] == "Nanhu District Government")
+    assert nanhu["district"] == "Nanhu District" and nanhu["district_id"]
+    districts = _get(client, "/api/v1/districts").json()
+    assert [d["name"] for d in districts] == [
+        "Dongcheng District",
+        "Xicheng District",
+        "Nanhu District",
+        "Beishan District",
+    ]
     teams = _get(client, "/api/v1/teams?body=demo").json()
     assert len(teams) == 6
-    assert teams[3]["name"] == "Inspection Team 4" and teams[3]["districts"] == ["东城区", "西城区"]
+    assert teams[3]["name"] == "Inspection Team 4" and teams[3]["districts"] == [
+        "Dongcheng District",
+        "Xicheng District",
+    ]
     assert (
         teams[0]["phone"] and teams[0]["email"].endswith("@jw.demo.example") and teams[0]["address"]
     )
@@ -123,7 +136,7 @@ def test_names_vary_by_language_for_caches(client, body):
 def test_openapi_describes_every_operation_and_field(client):
     schema = client.get("/api/v1/openapi.json").json()
     operations = [op for path in schema["paths"].values() for op in path.values()]
-    assert len(operations) == 10
+    assert len(operations) == 11
     for operation in operations:
         assert operation.get("description") and operation.get("summary"), operation["operationId"]
         for parameter in operation.get("parameters", []):

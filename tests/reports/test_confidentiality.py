@@ -129,3 +129,87 @@ def test_reporter_address_is_not_stored(client, body):
         assert needle not in dump
     for blob in _storage_bytes():
         assert marker_ip.encode() not in blob
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_field_a_reporter_types_is_in_the_dump(client, body):
+    """Issue 8.8: every free-text field, through the form, the API and a follow-up message."""
+    from tipoff.people.models import District
+
+    def canary(field: str) -> str:
+        return f"{field}-{uuid.uuid4().hex[:12]}-村"
+
+    typed = {
+        name: canary(name)
+        for name in [
+            "unit_other",
+            "official_name",
+            "official_position",
+            "when_detail",
+            "place",
+            "what",
+            "answer_venue",
+            "reporter_name",
+        ]
+    }
+    district = District.objects.filter(body=body.body).first()
+    form = {
+        **typed,
+        "what": f"The director held a banquet for twenty people. {typed['what']}",
+        "district": str(district.pk),
+        "identity": "named",
+        "reporter_contact": "canary-contact@example.org",
+    }
+    response = client.post("/report/banqueting/", form)
+    assert response.status_code == 200, response.content[:800]
+    api_typed = {name: canary("api-" + name) for name in ["place", "official_name", "what"]}
+    api = client.post(
+        "/api/v1/reports",
+        {
+            "category": "official_cars",
+            "what": f"A government car drove to a wedding. {api_typed['what']}",
+            "place": api_typed["place"],
+            "official_name": api_typed["official_name"],
+            "district": district.name_zh,
+            "answers": {"plate": canary("plate")},
+        },
+        content_type="application/json",
+    )
+    assert api.status_code == 201, api.content
+    message = canary("message")
+    followup = client.post(
+        "/api/v1/followup/messages",
+        {"text": message},
+        content_type="application/json",
+        headers={"X-Receipt": api.json()["receipt"]},
+    )
+    assert followup.status_code == 201, followup.content
+    dump = _database_bytes()
+    for value in [*typed.values(), *api_typed.values(), message, "canary-contact@example.org"]:
+        for needle in _variants(value):
+            assert needle not in dump, value
+
+
+@pytest.mark.django_db
+def test_a_district_typed_freely_is_refused_not_stored(client, body):
+    response = client.post(
+        "/report/banqueting/",
+        {
+            "what": "The director held a banquet for twenty people.",
+            "district": "张家村 my home village",
+            "identity": "anonymous",
+        },
+    )
+    assert response.status_code == 400
+    assert not Report.objects.exists()
+    api = client.post(
+        "/api/v1/reports",
+        {
+            "category": "banqueting",
+            "what": "A banquet for twenty at public cost.",
+            "district": "张家村",
+        },
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and "district" in api.json()["errors"]
+    assert not Report.objects.exists()

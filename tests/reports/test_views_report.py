@@ -10,6 +10,7 @@ from PIL import Image
 
 from tipoff.lib import receipts
 from tipoff.limits.proof import solve
+from tipoff.people.models import District
 from tipoff.reports.models import Evidence, Report
 
 RECEIPT = re.compile(r"data-receipt>([0-9 ]+)<")
@@ -32,7 +33,7 @@ def form(body, **overrides):
         "occurred_on": "2026-01-15",
         "when_detail": "晚上七点",
         "place": "金龙大酒店",
-        "district": "东城区",
+        "district": str(District.objects.get(body=body.body, name_zh="东城区").pk),
         "what": "局长用公款宴请二十人，花费约两万元。",
         "answer_venue": "金龙大酒店",
         "answer_people": "20",
@@ -100,7 +101,7 @@ def test_submit_shows_receipt_once_and_stores_report(client, body):
     assert response["Cache-Control"].startswith("no-store")
     report = Report.objects.get()
     assert report.channel == "web" and report.language == "zh-hans"
-    assert report.category.code == "banqueting" and report.district == "东城区"
+    assert report.category.code == "banqueting" and report.district.name_zh == "东城区"
     assert str(report.occurred_on) == "2026-01-15"
     assert Evidence.objects.filter(report=report).count() == 2
     # The receipt is nowhere but the page body.

@@ -192,7 +192,7 @@ def queue_csv_rows(cases: Iterable[Case]) -> Iterable[list[str]]:
             timezone.localtime(case.created_at).isoformat(timespec="minutes"),
             report.category.code if report else "",
             report.unit.name() if report and report.unit else "",
-            report.district if report else "",
+            report.district.name() if report and report.district else "",
             report.channel if report else "",
             case.team.name() if case.team else "",
             case.assignee.username if case.assignee else "",

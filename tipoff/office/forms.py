@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from tipoff.cases.models import Case, Finding, SanctionKind, Status
-from tipoff.people.models import Body, Category, Team, Unit, User
+from tipoff.people.models import Body, Category, District, Team, Unit, User
 from tipoff.reports.models import Channel
 
 REASON_HELP = _("Recorded in the case history.")
@@ -20,7 +20,9 @@ class FilterForm(forms.Form):
     q = forms.CharField(label=_("Search the contents"), max_length=200, required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
     unit = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int, empty_value=None)
-    district = forms.ChoiceField(label=_("District"), required=False)
+    district = forms.TypedChoiceField(
+        label=_("District"), required=False, coerce=int, empty_value=None
+    )
     channel = forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", "—"), *Channel.choices]
     )
@@ -41,8 +43,9 @@ class FilterForm(forms.Form):
         ]
         units = list(Unit.objects.filter(body=body))
         self.fields["unit"].choices = [("", "—")] + [(u.pk, u.name()) for u in units]  # type: ignore[attr-defined]
-        districts = sorted({u.district for u in units if u.district})
-        self.fields["district"].choices = [("", "—")] + [(d, d) for d in districts]  # type: ignore[attr-defined]
+        self.fields["district"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (d.pk, d.name()) for d in District.objects.filter(body=body)
+        ]
 
 
 class ReasonForm(forms.Form):

@@ -38,6 +38,7 @@ from tipoff.reports.selectors import (
     report_content,
     report_data_key,
     report_initial_evidence,
+    report_legacy_district,
     report_thread,
 )
 from tipoff.reports.services import EvidenceFile, message_post, sanitise_evidence
@@ -51,6 +52,7 @@ class ReadReport:
     content: ReportContent
     thread: list[ThreadItem]
     evidence: list[Evidence]
+    legacy_district: str = ""  # typed freely before districts became a list (sealed)
 
     def answer_rows(self) -> list[tuple[str, str]]:
         """The category's extra questions with their answers, labelled in the reader's language."""
@@ -101,6 +103,7 @@ def case_read(*, case: Case, actor: User, body_key: bytes) -> CaseContents:
                 content=report_content(report=report, data_key=keys[report.pk]),
                 thread=report_thread(report=report, data_key=keys[report.pk]),
                 evidence=report_initial_evidence(report=report),
+                legacy_district=report_legacy_district(report=report, body_private_key=body_key),
             )
         )
     conflicts_detect(case=case, contents=[r.content for r in reports])

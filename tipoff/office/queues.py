@@ -42,7 +42,7 @@ SEARCH_LIMIT = 2000
 class Filters:
     category: str = ""  # category code
     unit: int | None = None
-    district: str = ""
+    district: int | None = None
     channel: str = ""
     status: str = ""
     date_from: dt.date | None = None
@@ -81,7 +81,7 @@ def queue_filter(qs: QuerySet[Case], filters: Filters) -> QuerySet[Case]:
     if filters.unit:
         qs = qs.filter(_on_reports(unit_id=filters.unit))
     if filters.district:
-        qs = qs.filter(_on_reports(district=filters.district))
+        qs = qs.filter(_on_reports(district_id=filters.district))
     if filters.channel:
         qs = qs.filter(_on_reports(channel=filters.channel))
     if filters.status:
@@ -98,7 +98,9 @@ def with_reports(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.select_related("team", "assignee").prefetch_related(
         Prefetch(
             "reports",
-            queryset=Report.objects.select_related("category", "unit").order_by("received_at"),
+            queryset=Report.objects.select_related("category", "unit", "district").order_by(
+                "received_at"
+            ),
         )
     )
 

@@ -127,7 +127,7 @@ class RoutingSuggestion:
 def routing_suggest(*, case: Case) -> list[RoutingSuggestion]:
     reports = list(case_reports(case))
     unit_ids = {r.unit_id for r in reports if r.unit_id}
-    districts = {r.district for r in reports if r.district}
+    districts = {r.district_id for r in reports if r.district_id}
     categories = {r.category_id for r in reports}
     since = timezone.now() - LOOKBACK
     history = dict(
@@ -140,13 +140,13 @@ def routing_suggest(*, case: Case) -> list[RoutingSuggestion]:
     )
     most = max(history.values(), default=0)
     result: list[RoutingSuggestion] = []
-    for team in Team.objects.filter(body_id=case.body_id).prefetch_related("units"):
+    for team in Team.objects.filter(body_id=case.body_id).prefetch_related("units", "districts"):
         reasons: list[str] = []
         score = 0.0
         if unit_ids & {u.pk for u in team.units.all()}:
             score += 3
             reasons.append(_("the unit is in its jurisdiction"))
-        if districts & set(team.district_list()):
+        if districts & {d.pk for d in team.districts.all()}:
             score += 2
             reasons.append(_("the district is in its jurisdiction"))
         if most and history.get(team.pk):

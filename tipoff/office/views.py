@@ -54,7 +54,7 @@ def _filters(form: FilterForm) -> Filters:
     return Filters(
         category=data.get("category") or "",
         unit=data.get("unit"),
-        district=data.get("district") or "",
+        district=data.get("district"),
         channel=data.get("channel") or "",
         status=data.get("status") or "",
         date_from=data.get("date_from"),

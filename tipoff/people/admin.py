@@ -93,12 +93,12 @@ class BodyAdmin(AuditedAdmin):
 @admin.register(Unit)
 class UnitAdmin(AuditedAdmin):
     list_display = ["name_zh", "name_en", "district", "parent"]
-    search_fields = ["name_zh", "name_en", "district"]
+    search_fields = ["name_zh", "name_en"]
 
 
 @admin.register(Team)
 class TeamAdmin(AuditedAdmin):
-    list_display = ["name_zh", "name_en", "districts", "phone", "order"]
+    list_display = ["name_zh", "name_en", "phone", "order"]
     filter_horizontal = ["units"]
 
 

@@ -6,7 +6,7 @@ Each app may add its own demo data with a ``demo.py`` that has
 
 from __future__ import annotations
 
-from tipoff.people.models import Body, Category, Role, Team, Unit, User
+from tipoff.people.models import Body, Category, District, Role, Team, Unit, User
 from tipoff.people.services import body_create, body_key_from_recovery, body_key_grant, staff_create
 
 DEMO_SLUG = "demo"
@@ -166,8 +166,12 @@ def load_people() -> tuple[Body, str | None, dict[str, User]]:
         "officials. Named reports are handled first; anonymous reports are accepted too."
     )
     body.save()
+    districts = {
+        zh: District.objects.create(body=body, name_zh=zh, name_en=en, order=i)
+        for i, (zh, en) in enumerate(DISTRICTS)
+    }
     units = {
-        zh: Unit.objects.create(body=body, name_zh=zh, name_en=en, district=d)
+        zh: Unit.objects.create(body=body, name_zh=zh, name_en=en, district=districts.get(d))
         for zh, en, d in UNITS
     }
     for i in range(6):
@@ -175,7 +179,6 @@ def load_people() -> tuple[Body, str | None, dict[str, User]]:
             body=body,
             name_zh=f"第{_CN_NUM[i]}监督检查室",
             name_en=f"Inspection Team {i + 1}",
-            districts=TEAM_DISTRICTS[i],
             jurisdiction_zh="、".join(TEAM_UNITS[i]),
             jurisdiction_en=", ".join(units[z].name_en for z in TEAM_UNITS[i]),
             phone=f"0571-8800 12{i + 1:02d}",
@@ -185,6 +188,7 @@ def load_people() -> tuple[Body, str | None, dict[str, User]]:
             order=i,
         )
         team.units.set(units[z] for z in TEAM_UNITS[i])
+        team.districts.set(districts[d] for d in TEAM_DISTRICTS[i].split(",") if d)
     for order, (code, zh, en, dzh, den, questions) in enumerate(CATEGORIES):
         Category.objects.create(
             body=body,

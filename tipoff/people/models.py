@@ -56,6 +56,26 @@ class Body(Bilingual):
         return self.intro_en if lang.startswith("en") and self.intro_en else self.intro_zh
 
 
+class District(Bilingual):
+    """A district of the body's area, from the body's own list.
+
+    Reports name a district from this list, never in free text: a district is
+    kept in clear (routing, statistics), and whatever a reporter might type
+    there (their village, a name) must not be.
+    """
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="districts")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["body", "order", "name_zh"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "name_zh"], name="district_name_per_body")
+        ]
+
+
 class Unit(Bilingual):
     """A government department or workplace whose officials can be reported."""
 
@@ -63,7 +83,14 @@ class Unit(Bilingual):
     parent = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
     )
-    district = models.CharField(_("district"), max_length=100, blank=True)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("district"),
+    )
 
     class Meta:
         verbose_name = _("unit")
@@ -76,8 +103,8 @@ class Team(Bilingual):
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="teams")
     units = models.ManyToManyField(Unit, blank=True, related_name="teams", verbose_name=_("units"))
-    districts = models.CharField(
-        _("districts"), max_length=400, blank=True, help_text=_("Comma-separated district names.")
+    districts = models.ManyToManyField(
+        District, blank=True, related_name="teams", verbose_name=_("districts")
     )
     jurisdiction_zh = models.TextField(_("jurisdiction (Chinese)"), blank=True)
     jurisdiction_en = models.TextField(_("jurisdiction (English)"), blank=True)
@@ -105,7 +132,8 @@ class Team(Bilingual):
         return self.address_en if lang.startswith("en") and self.address_en else self.address_zh
 
     def district_list(self) -> list[str]:
-        return [d.strip() for d in self.districts.split(",") if d.strip()]
+        """The names of the districts in the team's jurisdiction, in the active language."""
+        return [d.name() for d in self.districts.all()]
 
 
 class Category(Bilingual):

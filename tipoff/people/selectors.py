@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from tipoff.people.models import Body, Category, Team, Unit
+from tipoff.people.models import Body, Category, District, Team, Unit
 
 
 def body_default() -> Body | None:
@@ -21,9 +21,18 @@ def categories_active(body: Body) -> QuerySet[Category]:
 
 
 def units_of(body: Body) -> QuerySet[Unit]:
-    return Unit.objects.filter(body=body).order_by("name_zh")
+    return Unit.objects.filter(body=body).select_related("district").order_by("name_zh")
+
+
+def districts_of(body: Body) -> QuerySet[District]:
+    """The body's list of districts, in its own order."""
+    return District.objects.filter(body=body).order_by("order", "name_zh")
 
 
 def teams_directory(body: Body) -> QuerySet[Team]:
     """Inspection teams with their public contact details, in published order."""
-    return Team.objects.filter(body=body).prefetch_related("units").order_by("order", "id")
+    return (
+        Team.objects.filter(body=body)
+        .prefetch_related("units", "districts")
+        .order_by("order", "id")
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, UploadedFile
@@ -25,6 +26,7 @@ from tipoff.people.selectors import (
     body_by_slug,
     body_default,
     categories_active,
+    districts_of,
     teams_directory,
     units_of,
 )
@@ -34,6 +36,7 @@ from tipoff.reports.schemas import (
     Answers,
     BodyOut,
     CategoryOut,
+    DistrictOut,
     ErrorOut,
     ReceiptOut,
     ReportIn,
@@ -122,9 +125,21 @@ def categories_list(request: HttpRequest, body: str | None = BODY_QUERY) -> list
 def units_list(request: HttpRequest, body: str | None = BODY_QUERY) -> list[dict[str, Any]]:
     """Government departments and workplaces whose officials can be reported to this body."""
     return [
-        {"id": u.pk, "name": u.name(), "district": u.district, "parent_id": u.parent_id}
+        {
+            "id": u.pk,
+            "name": u.name(),
+            "district": u.district.name() if u.district else "",
+            "district_id": u.district_id,
+            "parent_id": u.parent_id,
+        }
         for u in units_of(_body_named(body))
     ]
+
+
+@router.get("/districts", response={200: list[DistrictOut], **ERRORS}, summary="List districts")
+def districts_list(request: HttpRequest, body: str | None = BODY_QUERY) -> list[dict[str, Any]]:
+    """The districts of the body's area: a report's `district` is one of these."""
+    return [{"id": d.pk, "name": d.name()} for d in districts_of(_body_named(body))]
 
 
 @router.get("/teams", response={200: list[TeamOut], **ERRORS}, summary="List inspection teams")
@@ -153,6 +168,7 @@ def _submit(request: HttpRequest, report: ReportIn, files: list[EvidenceFile]) -
         raise invalid_input({"body": [problem.detail]}) from None
     category_id: int | None
     unknown_code = False
+    district_id, unknown_district = _district_id(body, report.district)
     if isinstance(report.category, int):
         category_id = report.category
     else:
@@ -168,7 +184,9 @@ def _submit(request: HttpRequest, report: ReportIn, files: list[EvidenceFile]) -
         unit_other=report.unit_other,
         official_name=report.official_name,
         official_position=report.official_position,
-        district=report.district,
+        # A name not on the list becomes an id no district has, so the service
+        # reports it together with every other problem of the report.
+        district_id=0 if unknown_district else district_id,
         occurred_on=report.occurred_on,
         when_detail=report.when_detail,
         place=report.place,
@@ -196,6 +214,19 @@ def _submit(request: HttpRequest, report: ReportIn, files: list[EvidenceFile]) -
             "acknowledge_within_days": body.acknowledge_days,
         },
     )
+
+
+def _district_id(body: Body, ref: int | str | None) -> tuple[int | None, bool]:
+    """The district's id, and whether a name was given that is not on the list."""
+    if ref is None or isinstance(ref, int):
+        return ref, False
+    name = ref.strip()
+    found = (
+        districts_of(body).filter(Q(name_zh=name) | Q(name_en__iexact=name)).first()
+        if name
+        else None
+    )
+    return (found.pk if found else None), bool(name) and found is None
 
 
 def _answer_texts(answers: Answers) -> dict[str, str]:

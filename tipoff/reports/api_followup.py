@@ -91,7 +91,7 @@ def followup_read(request: HttpRequest) -> dict[str, Any]:
             "unit": report.unit.name() if report.unit else content.unit_other,
             "official_name": content.official_name,
             "official_position": content.official_position,
-            "district": report.district,
+            "district": report.district.name() if report.district else "",
             "occurred_on": report.occurred_on,
             "when_detail": content.when_detail,
             "place": content.place,

@@ -49,7 +49,7 @@ def _signed_in(request: HttpRequest) -> ReporterAccess | None:
         return None
     report = (
         Report.objects.filter(pk=report_id)
-        .select_related("case", "category", "body", "unit")
+        .select_related("case", "category", "body", "unit", "district")
         .first()
     )
     if report is None:

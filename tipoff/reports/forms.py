@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tipoff.people.models import Body, Category, Unit
+from tipoff.people.selectors import districts_of
 from tipoff.reports.services import EvidenceFile, ReportInput
 from tipoff.reports.validation import MAX_SHORT, MAX_TEXT
 
@@ -105,7 +106,7 @@ class ReportForm(PublicForm):
         help_text=_("For example: every Friday evening, or around the Spring Festival."),
     )
     place = forms.CharField(label=_("Where it happened"), max_length=MAX_SHORT, required=False)
-    district = forms.CharField(label=_("District"), max_length=100, required=False)
+    district = forms.ChoiceField(label=_("District"), required=False)
     what = forms.CharField(
         label=_("What happened"),
         max_length=MAX_TEXT,
@@ -139,7 +140,11 @@ class ReportForm(PublicForm):
             + [(str(u.pk), u.name()) for u in units]
             + [(UNIT_OTHER, _("Other, or I do not know"))]
         )
-        self.fields["district"].widget.attrs["list"] = "district-list"
+        district_field = self.fields["district"]
+        assert isinstance(district_field, forms.ChoiceField)
+        district_field.choices = [("", _("Not sure, or not in a district"))] + [
+            (str(d.pk), d.name()) for d in districts_of(body)
+        ]
         for name in ("reporter_name", "reporter_contact"):
             # Who the reporter is stays out of the browser's autofill and the on-device draft.
             self.fields[name].widget.attrs.update({"autocomplete": "off", "data-draft-skip": ""})
@@ -172,7 +177,7 @@ class ReportForm(PublicForm):
             unit_other=data.get("unit_other", ""),
             official_name=data.get("official_name", ""),
             official_position=data.get("official_position", ""),
-            district=data.get("district", ""),
+            district_id=int(data["district"]) if data.get("district") else None,
             occurred_on=occurred_on,
             when_detail=data.get("when_detail", ""),
             place=data.get("place", ""),

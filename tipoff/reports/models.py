@@ -34,7 +34,16 @@ class Report(models.Model):
     unit = models.ForeignKey(
         "people.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
     )
-    district = models.CharField(max_length=100, blank=True)
+    district = models.ForeignKey(
+        "people.District",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    # A district typed as free text before districts became a list, sealed to
+    # the body's public key by the migration that made the list (staff read it).
+    legacy_district = models.BinaryField(blank=True, default=b"", editable=False)
     occurred_on = models.DateField(null=True, blank=True)
     is_named = models.BooleanField(default=False)
     language = models.CharField(max_length=10, default="zh-hans")

@@ -64,8 +64,29 @@ def _answer_values(value: Any) -> Any:
     return value
 
 
+def _district_name_or_id(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise PydanticCustomError(
+            "tipoff",
+            "{message}",
+            {"message": _("Give the district's name (text) or its id (a number).")},
+        )
+    if isinstance(value, int) and not 1 <= value <= MAX_ID:
+        raise PydanticCustomError(
+            "tipoff", "{message}", {"message": _("Choose a district from the list.")}
+        )
+    if isinstance(value, str) and len(value) > 200:
+        raise PydanticCustomError(
+            "tipoff", "{message}", {"message": _("Choose a district from the list.")}
+        )
+    return value
+
+
 IsoDate = Annotated[dt.date | None, BeforeValidator(_iso_date_text)]
 CategoryRef = Annotated[int | str, BeforeValidator(_code_or_id)]
+DistrictRef = Annotated[int | str | None, BeforeValidator(_district_name_or_id)]
 Answers = Annotated[dict[str, str | int | float | None], BeforeValidator(_answer_values)]
 
 
@@ -107,10 +128,16 @@ class CategoryOut(Schema):
     questions: list[QuestionOut] = Field(description="Extra questions this category asks.")
 
 
+class DistrictOut(Schema):
+    id: int = Field(description="Numeric id of the district; send it (or the name) as `district`.")
+    name: str = Field(description="Name in the request's language.")
+
+
 class UnitOut(Schema):
     id: int = Field(description="Numeric id of the unit; send it as `unit`.")
     name: str = Field(description="Name in the request's language.")
     district: str = Field(description="District the unit belongs to, if any.")
+    district_id: int | None = Field(description="Id of that district, if any.")
     parent_id: int | None = Field(description="Id of the unit above this one, if any.")
 
 
@@ -165,7 +192,12 @@ class ReportIn(StrictInput):
     )
     official_name: str = Field("", description="Name of the official reported, if known.")
     official_position: str = Field("", description="Position of the official reported, if known.")
-    district: str = Field("", description="District where it happened, if known.")
+    district: DistrictRef = Field(
+        None,
+        description="District where it happened, if known: a district's `id` or its exact "
+        "name from `GET /districts` (nothing else is accepted: districts are kept in clear "
+        "for routing and statistics, so they come from the body's list).",
+    )
     occurred_on: IsoDate = Field(None, description="Date it happened (YYYY-MM-DD), if known.")
     when_detail: str = Field(
         "", description="When it happened, in words (e.g. 'every Friday evening')."

@@ -25,6 +25,12 @@ def report_data_key(*, report: Report, body_private_key: bytes) -> bytes:
     return crypto.unseal(body_private_key, bytes(report.sealed_key))
 
 
+def report_legacy_district(*, report: Report, body_private_key: bytes) -> str:
+    """A district typed as free text before districts became a list (sealed by the migration)."""
+    blob = bytes(report.legacy_district or b"")
+    return crypto.unseal(body_private_key, blob).decode() if blob else ""
+
+
 def report_content(*, report: Report, data_key: bytes) -> ReportContent:
     return ReportContent.from_bytes(crypto.decrypt(data_key, bytes(report.content), label="report"))
 
@@ -62,7 +68,7 @@ def case_reports(case: Case) -> QuerySet[Report]:
     """The reports of the matter: the case's own and those of cases merged into it."""
     return (
         Report.objects.filter(Q(case=case) | Q(case__merged_into=case))
-        .select_related("category", "unit", "case")
+        .select_related("category", "unit", "district", "case")
         .order_by("received_at", "id")
     )
 

@@ -25,11 +25,10 @@ from django.utils.translation import gettext as _
 from tipoff.cases.models import Case
 from tipoff.cases.services import case_open
 from tipoff.lib import crypto, evidence, receipts
-from tipoff.people.models import Body, Category, Unit
+from tipoff.people.models import Body, Category, District, Unit
 from tipoff.reports.content import ReportContent
 from tipoff.reports.models import Author, Evidence, Message, ReceiptSalt, Report
 from tipoff.reports.validation import (
-    MAX_DISTRICT,
     MAX_SHORT,
     MAX_TEXT,
     Problems,
@@ -59,7 +58,7 @@ class ReportInput:
     unit_other: str = ""
     official_name: str = ""
     official_position: str = ""
-    district: str = ""
+    district_id: int | None = None  # from the body's list (people.District)
     occurred_on: dt.date | None = None
     when_detail: str = ""
     place: str = ""
@@ -103,7 +102,15 @@ def receipt_salt() -> bytes:
     return _salt_cache[db_alias]
 
 
-def _validate(data: ReportInput) -> tuple[Category, Unit | None, ReportContent, dict[str, str]]:
+@dataclass(frozen=True)
+class _Valid:
+    category: Category
+    unit: Unit | None
+    district: District | None
+    content: ReportContent
+
+
+def _validate(data: ReportInput) -> _Valid:
     problems = Problems()
     category = None
     if data.category_id is None:
@@ -117,6 +124,11 @@ def _validate(data: ReportInput) -> tuple[Category, Unit | None, ReportContent, 
         unit = Unit.objects.filter(pk=data.unit_id, body=data.body).first()
         if unit is None:
             problems.add("unit", _("This unit does not exist."))
+    district = None
+    if data.district_id is not None:
+        district = District.objects.filter(pk=data.district_id, body=data.body).first()
+        if district is None:
+            problems.add("district", _("Choose a district from the list."))
 
     what = clean_text(data.what)
     if len(what) < 10:
@@ -126,7 +138,6 @@ def _validate(data: ReportInput) -> tuple[Category, Unit | None, ReportContent, 
         "unit_other": data.unit_other,
         "official_name": data.official_name,
         "official_position": data.official_position,
-        "district": data.district,
         "when_detail": data.when_detail,
         "place": data.place,
         "reporter_name": data.reporter_name,
@@ -134,7 +145,7 @@ def _validate(data: ReportInput) -> tuple[Category, Unit | None, ReportContent, 
     }
     cleaned = {name: clean_text(value) for name, value in short_fields.items()}
     for name, value in cleaned.items():
-        check_length(problems, name, value, MAX_DISTRICT if name == "district" else MAX_SHORT)
+        check_length(problems, name, value, MAX_SHORT)
     check_date(problems, data.occurred_on)
     if data.is_named:
         if not cleaned["reporter_name"]:
@@ -164,7 +175,12 @@ def _validate(data: ReportInput) -> tuple[Category, Unit | None, ReportContent, 
         reporter_name=cleaned["reporter_name"] if data.is_named else "",
         reporter_contact=cleaned["reporter_contact"] if data.is_named else "",
     )
-    return category, unit, content, cleaned
+    return _Valid(
+        category=category,
+        unit=unit,
+        district=district or (unit.district if unit else None),
+        content=content,
+    )
 
 
 def sanitise_evidence(
@@ -236,12 +252,12 @@ def report_submit(*, data: ReportInput) -> SubmittedReport:
     Raises ``SubmissionInvalid`` (with per-field messages) and writes nothing
     when any part of the input is unacceptable.
     """
-    category, unit, content, cleaned = _validate(data)
+    valid = _validate(data)
     files = sanitise_evidence(data.evidence)
 
     data_key = crypto.random_key()
     sealed_key = crypto.seal(bytes(data.body.public_key), data_key)
-    encrypted_content = crypto.encrypt(data_key, content.to_bytes(), label="report")
+    encrypted_content = crypto.encrypt(data_key, valid.content.to_bytes(), label="report")
     salt = receipt_salt()
     params = receipt_kdf_params()
     stored = _write_files(data_key, files)
@@ -257,9 +273,9 @@ def report_submit(*, data: ReportInput) -> SubmittedReport:
                         body=data.body,
                         case=case,
                         channel=data.channel,
-                        category=category,
-                        unit=unit,
-                        district=cleaned["district"] or (unit.district if unit else ""),
+                        category=valid.category,
+                        unit=valid.unit,
+                        district=valid.district,
                         occurred_on=data.occurred_on,
                         is_named=data.is_named,
                         language=data.language if data.language in ("zh-hans", "en") else "zh-hans",
@@ -365,8 +381,8 @@ def _after_reporter_message(report_id: int) -> None:
 def report_transfer(*, report: Report, body_private_key: bytes, to_case: Case) -> None:
     """Move a report to a case of another body (forwarding), keeping its receipt.
 
-    The data key is re-sealed to the new body's public key; category and unit
-    are matched in the new body by code and name, or kept when it has none.
+    The data key is re-sealed to the new body's public key; category, unit and
+    district are matched in the new body by code and name, or kept when it has none.
     """
     target_body = to_case.body
     data_key = crypto.unseal(body_private_key, bytes(report.sealed_key))
@@ -376,10 +392,16 @@ def report_transfer(*, report: Report, body_private_key: bytes, to_case: Case) -
         if report.unit
         else None
     )
+    district = (
+        District.objects.filter(body=target_body, name_zh=report.district.name_zh).first()
+        if report.district
+        else None
+    )
     Report.objects.filter(pk=report.pk).update(
         body=target_body,
         case=to_case,
         sealed_key=crypto.seal(bytes(target_body.public_key), data_key),
         category=category or report.category,
         unit=unit or report.unit,
+        district=district or report.district,
     )

@@ -18,7 +18,6 @@ from tipoff.people.models import Category
 
 MAX_TEXT = 5000
 MAX_SHORT = 200
-MAX_DISTRICT = 100  # Report.district column
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,19}$")
 
 

@@ -187,7 +187,6 @@ def _render_form(
     gate: budgets.Gate | None = None,
 ) -> HttpResponse:
     difficulty = 0 if gate else budgets.submission_difficulty(client=client_key(request))
-    districts = sorted({u.district for u in units_of(body) if u.district})
     context = {
         "body": body,
         "category": category,
@@ -195,7 +194,6 @@ def _render_form(
         "token": token,
         "restore": restore,
         "file_errors": file_errors or [],
-        "districts": districts,
         **evidence_limits(),
         **proof_context(purpose="submit", difficulty=difficulty, gate=gate),
     }
