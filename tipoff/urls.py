@@ -11,6 +11,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("office/config/channels/", include("tipoff.channels.config_urls")),
+    path("office/config/", include("tipoff.people.config_urls")),
     path("office/", include("tipoff.office.urls")),
     path("staff/", include("tipoff.people.urls")),
     path("channels/", include("tipoff.channels.urls")),

@@ -1,4 +1,8 @@
-"""Channel accounts in the Django admin: credentials go in once and are never shown again."""
+"""Channel accounts in Django's admin, for platform operators (see ``people.admin``).
+
+Body administrators manage their own accounts in the office's settings pages
+(``config_views``). Credentials go in once and are never shown again.
+"""
 
 from __future__ import annotations
 
@@ -16,16 +20,9 @@ from tipoff.channels.accounts import (
     credentials_check,
     webhook_url,
 )
+from tipoff.channels.config_views import parse_credentials
 from tipoff.channels.models import ChannelAccount
-
-
-def _parse(text: str) -> dict[str, str]:
-    values = {}
-    for line in text.splitlines():
-        if line.strip():
-            name, _sep, value = line.partition("=")
-            values[name.strip()] = value.strip()
-    return values
+from tipoff.people.admin import AuditedAdmin
 
 
 class ChannelAccountForm(forms.ModelForm):
@@ -46,20 +43,26 @@ class ChannelAccountForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         raw = data.get("credentials_input", "")
+        kind = self.instance.kind if self.instance.pk else data.get("kind", "")
         if raw or not self.instance.pk:
             try:
-                data["credentials_clean"] = credentials_check(data.get("kind", ""), _parse(raw))
+                data["credentials_clean"] = credentials_check(kind, parse_credentials(raw))
             except CredentialsInvalid as exc:
                 raise forms.ValidationError(str(exc)) from exc
         return data
 
 
 @admin.register(ChannelAccount)
-class ChannelAccountAdmin(admin.ModelAdmin):
+class ChannelAccountAdmin(AuditedAdmin):
     form = ChannelAccountForm
     list_display = ["__str__", "body", "kind", "active", "created_at"]
     list_filter = ["kind", "active", "body"]
     readonly_fields = ["webhook", "credential_names"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The kind decides what the stored credentials mean: it is fixed once made.
+        fixed = ["body", "kind"] if obj is not None else []
+        return [*fixed, *self.readonly_fields]
 
     @admin.display(description=_("webhook URL"))
     def webhook(self, obj: ChannelAccount) -> str:
@@ -75,16 +78,13 @@ class ChannelAccountAdmin(admin.ModelAdmin):
         cleaned = form.cleaned_data.get("credentials_clean")
         if not change:
             obj.credentials = b""
-            obj.save()
+        super().save_model(request, obj, form, change)  # saves label, active… and audits
         if cleaned is not None:
             account_set_credentials(account=obj, credentials=cleaned, actor=request.user)
+            typed = parse_credentials(form.cleaned_data.get("credentials_input", ""))
             secret = cleaned.get("secret_token")
-            if secret and "secret_token" not in _parse(
-                form.cleaned_data.get("credentials_input", "")
-            ):
+            if secret and "secret_token" not in typed:
                 messages.info(
                     request, _("Telegram webhook secret (shown once): %(s)s") % {"s": secret}
                 )
         messages.info(request, _("Webhook URL: %(url)s") % {"url": webhook_url(obj)})
-        if not change:
-            super().save_model(request, obj, form, change)

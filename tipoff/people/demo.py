@@ -201,16 +201,16 @@ def load_people() -> tuple[Body, str | None, dict[str, User]]:
             order=order,
         )
     first_team = Team.objects.filter(body=body).first()
-    people: list[tuple[str, str, str, Team | None, bool]] = [
-        ("demo-admin", Role.ADMIN, "管理员 王敏", None, True),
-        ("demo-intake", Role.INTAKE, "受理员 李强", None, False),
-        ("demo-leader", Role.LEADER, "组长 陈静", first_team, False),
-        ("demo-inspector", Role.INSPECTOR, "检查员 张伟", first_team, False),
-        ("demo-auditor", Role.AUDITOR, "审计员 刘洋", None, False),
+    people: list[tuple[str, str, str, Team | None]] = [
+        ("demo-admin", Role.ADMIN, "管理员 王敏", None),
+        ("demo-intake", Role.INTAKE, "受理员 李强", None),
+        ("demo-leader", Role.LEADER, "组长 陈静", first_team),
+        ("demo-inspector", Role.INSPECTOR, "检查员 张伟", first_team),
+        ("demo-auditor", Role.AUDITOR, "审计员 刘洋", None),
     ]
     body_private = body_key_from_recovery(body=body, recovery_key=created.recovery_key)
     staff: dict[str, User] = {}
-    for username, role, name, member_team, superuser in people:
+    for username, role, name, member_team in people:
         user = staff_create(
             username=username,
             password=DEMO_PASSWORD,
@@ -219,7 +219,6 @@ def load_people() -> tuple[Body, str | None, dict[str, User]]:
             display_name=name,
             email=f"{username}@jw.demo.example",
             team_id=member_team.pk if member_team else None,
-            is_superuser=superuser,
         )
         body_key_grant(body=body, body_private_key=body_private, user=user, granted_by=None)
         staff[username] = user

@@ -7,13 +7,7 @@ types or sees another person's password.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,9 +16,10 @@ from django.views.decorators.http import require_POST
 
 from tipoff.audit.services import audit_record
 from tipoff.people import signin
+from tipoff.people.access import admin_required
 from tipoff.people.forms import InviteForm, MemberForm
 from tipoff.people.keys import session_body_key
-from tipoff.people.models import BodyKeyGrant, Role, User
+from tipoff.people.models import BodyKeyGrant, User
 from tipoff.people.services import (
     KeyUnavailable,
     body_key_grant,
@@ -32,18 +27,6 @@ from tipoff.people.services import (
     staff_invite,
     staff_invite_renew,
 )
-
-
-def admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not isinstance(user, User) or user.role != Role.ADMIN or user.body_id is None:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _body_id(request: HttpRequest) -> int:
@@ -141,8 +124,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
             data["role"],
         )
         member.team = data["team"]
-        member.is_staff = member.role == Role.ADMIN or member.is_superuser
-        member.save(update_fields=["display_name", "email", "role", "team", "is_staff"])
+        member.save(update_fields=["display_name", "email", "role", "team"])
         audit_record(
             actor=request.user,
             action="staff.updated",

@@ -84,12 +84,13 @@ def staff_create(
     display_name: str = "",
     email: str = "",
     team_id: int | None = None,
-    is_superuser: bool = False,
 ) -> User:
-    """Create a staff member with their own key pair, wrapped by their password.
+    """Create a staff member of ``body`` with their own key pair, wrapped by their password.
 
     They can read reports only once someone holding the body key grants it
     (``body_key_grant``), so an administrator never needs to know their password.
+    Nobody made here can use Django's admin: that is for platform operators
+    (``operator_create``).
     """
     user = User(
         username=username,
@@ -98,8 +99,30 @@ def staff_create(
         display_name=display_name,
         email=email,
         team_id=team_id,
-        is_staff=is_superuser or role == Role.ADMIN,
-        is_superuser=is_superuser,
+        is_staff=False,
+        is_superuser=False,
+    )
+    user.set_password(password)
+    user.save()
+    pair = crypto.keypair()
+    _keyring_write(user, password, pair.private, pair.public)
+    return user
+
+
+@transaction.atomic
+def operator_create(*, username: str, password: str, display_name: str = "") -> User:
+    """A platform operator: the one role across bodies, for Django's admin only.
+
+    Operators belong to no body and hold no body key, so they configure the
+    deployment but read no report. Made only from the command line.
+    """
+    user = User(
+        username=username,
+        body=None,
+        role=Role.ADMIN,
+        display_name=display_name,
+        is_staff=True,
+        is_superuser=True,
     )
     user.set_password(password)
     user.save()
@@ -211,7 +234,6 @@ def staff_invite(
         display_name=display_name,
         email=email,
         team_id=team_id,
-        is_staff=role == Role.ADMIN,
     )
     user.set_unusable_password()
     user.save()

@@ -30,6 +30,7 @@ from tipoff.limits import budgets
 from tipoff.limits.budgets import StaffGate
 from tipoff.limits.web import proof_context, proof_from
 from tipoff.people import signin
+from tipoff.people.access import is_operator
 from tipoff.people.forms import (
     CodeForm,
     LoginForm,
@@ -138,6 +139,8 @@ def _pending_user(request: HttpRequest) -> User | None:
 def _finish_sign_in(request: HttpRequest, user: User, gate: StaffGate) -> HttpResponse:
     keys_blob = sealed_session.get(request, PENDING_KEYS) or encode_keys({})
     target = request.session.pop(PENDING, {}).get("next") or OFFICE_HOME
+    if is_operator(user) and target == OFFICE_HOME:
+        target = "/admin/"  # operators belong to no body: the office has nothing for them
     request.session.pop(f"sealed:{ENROL_SECRET}", None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     failures = signin.signin_succeeded(user=user, gate=gate)

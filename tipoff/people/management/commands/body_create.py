@@ -37,7 +37,6 @@ class Command(BaseCommand):
                 password=o["admin_password"],
                 body=created.body,
                 role=Role.ADMIN,
-                is_superuser=True,
             )
             private = body_key_from_recovery(body=created.body, recovery_key=created.recovery_key)
             body_key_grant(body=created.body, body_private_key=private, user=admin, granted_by=None)
