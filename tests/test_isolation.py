@@ -53,6 +53,49 @@ def _sign_in(user: User, *, second_factor: bool = True, password: str = PASSWORD
     return client
 
 
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (200, 30, 30)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _evidence_for(body: Any, staff: dict[str, User]) -> None:
+    """A report with a photo, a reporter's reply with a file, and a staff case file."""
+    from tipoff.office.investigation import case_file_add
+    from tipoff.people.services import staff_body_keys
+    from tipoff.reports.models import Author
+    from tipoff.reports.selectors import report_data_key
+    from tipoff.reports.services import EvidenceFile, ReportInput, message_post, report_submit
+
+    submitted = report_submit(
+        data=ReportInput(
+            body=body,
+            channel="web",
+            category_id=Category.objects.filter(body=body).first().pk,
+            what=f"A banquet at public cost, photographed. {isolation.MARK}",
+            official_name=f"Official {isolation.MARK}",
+            evidence=[EvidenceFile(data=_jpeg())],
+        )
+    )
+    key = staff_body_keys(user=staff["demo-admin"], password=DEMO_PASSWORD)[body.pk]
+    report = submitted.report
+    data_key = report_data_key(report=report, body_private_key=key)
+    message_post(
+        report=report,
+        data_key=data_key,
+        text=f"More {isolation.MARK}",
+        author=Author.REPORTER,
+        files=[EvidenceFile(data=_jpeg())],
+    )
+    case_file_add(
+        case=report.case, actor=staff["demo-intake"], name="notes.jpg", data=_jpeg(), body_key=key
+    )
+
+
 def _world() -> dict[str, Any]:
     from tipoff.attendance import demo as attendance_demo
     from tipoff.channels.accounts import account_create
@@ -66,6 +109,7 @@ def _world() -> dict[str, Any]:
     account_create(
         body=body_a, kind="telegram", label="Demo Telegram", credentials={"bot_token": "1:x"}
     )
+    _evidence_for(body_a, staff_a)
     marked = isolation.mark_texts(body_a.pk)
 
     created = body_create(slug="beta", name_zh="乙区纪委", name_en="Beta District Commission")
