@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 
 from tipoff.audit.services import audit_record
+from tipoff.lib import vault
 from tipoff.reports.models import Evidence, Report
 
 FINISHED = ("closed", "rejected", "forwarded", "merged")
@@ -23,7 +23,6 @@ def reports_purge_expired(*, older_than_days: int, now: dt.datetime | None = Non
     """Purge reports whose case finished more than ``older_than_days`` ago."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=older_than_days)
     expired = Report.objects.filter(case__status__in=FINISHED, case__updated_at__lt=cutoff)
-    storage = storages["evidence"]
     purged = 0
     for report in expired.iterator(chunk_size=200):
         names = list(Evidence.objects.filter(report=report).values_list("storage_name", flat=True))
@@ -37,6 +36,6 @@ def reports_purge_expired(*, older_than_days: int, now: dt.datetime | None = Non
             )
             report.delete()
         for name in names:  # after commit: a failed delete must not keep a live row
-            storage.delete(name)
+            vault.blob_shred(name)
         purged += 1
     return purged

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.core.files.storage import storages
 from django.db.models import Q, QuerySet
 
 from tipoff.cases.models import Case
 from tipoff.cases.selectors import ReporterStatus, case_status_for_reporter
-from tipoff.lib import crypto
+from tipoff.lib import vault
 from tipoff.reports.content import ReportContent
 from tipoff.reports.models import Evidence, Message, Report
 
@@ -22,17 +21,17 @@ def report_status(report: Report) -> ReporterStatus:
 
 def report_data_key(*, report: Report, body_private_key: bytes) -> bytes:
     """Staff side: open the report's data key with the body's private key."""
-    return crypto.unseal(body_private_key, bytes(report.sealed_key))
+    return vault.open_sealed(body_private_key, report.sealed_key)
 
 
 def report_legacy_district(*, report: Report, body_private_key: bytes) -> str:
     """A district typed as free text before districts became a list (sealed by the migration)."""
     blob = bytes(report.legacy_district or b"")
-    return crypto.unseal(body_private_key, blob).decode() if blob else ""
+    return vault.open_sealed(body_private_key, blob).decode() if blob else ""
 
 
 def report_content(*, report: Report, data_key: bytes) -> ReportContent:
-    return ReportContent.from_bytes(crypto.decrypt(data_key, bytes(report.content), label="report"))
+    return ReportContent.from_bytes(vault.unseal(data_key, report.content, label="report"))
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ def report_thread(*, report: Report, data_key: bytes) -> list[ThreadItem]:
     return [
         ThreadItem(
             message=m,
-            text=crypto.decrypt(data_key, bytes(m.body), label=f"message:{report.pk}").decode(),
+            text=vault.unseal(data_key, m.body, label=f"message:{report.pk}").decode(),
             evidence=list(m.evidence.all()),
         )
         for m in messages
@@ -60,8 +59,7 @@ def report_initial_evidence(*, report: Report) -> list[Evidence]:
 
 def evidence_chunks(*, item: Evidence, data_key: bytes) -> Iterator[bytes]:
     """The decrypted bytes of one evidence file, chunk by chunk."""
-    with storages["evidence"].open(item.storage_name, "rb") as handle:
-        yield from crypto.decrypt_stream(data_key, handle)
+    yield from vault.blob_open(data_key, item.storage_name)
 
 
 def case_reports(case: Case) -> QuerySet[Report]:

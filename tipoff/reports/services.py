@@ -9,22 +9,18 @@ once the transaction has committed.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tipoff.cases.models import Case
 from tipoff.cases.services import case_open
-from tipoff.lib import crypto, evidence, receipts
+from tipoff.lib import crypto, evidence, receipts, vault
 from tipoff.people.models import Body, Category, District, Unit
 from tipoff.reports.content import ReportContent
 from tipoff.reports.models import Author, Evidence, Message, ReceiptSalt, Report
@@ -200,34 +196,18 @@ def sanitise_evidence(
     return clean
 
 
-@dataclass
-class _StoredFile:
-    name: str
-    sanitised: evidence.SanitisedFile
-
-
-def _write_files(data_key: bytes, files: list[evidence.SanitisedFile]) -> list[_StoredFile]:
-    storage = storages["evidence"]
-    stored: list[_StoredFile] = []
-    try:
-        for item in files:
-            name = f"{uuid.uuid4().hex}.bin"
-            blob = b"".join(crypto.encrypt_stream(data_key, io.BytesIO(item.content)))
-            stored.append(_StoredFile(storage.save(name, ContentFile(blob)), item))
-    except BaseException:
-        _discard_files(stored)
-        raise
-    return stored
-
-
-def _discard_files(stored: list[_StoredFile]) -> None:
-    storage = storages["evidence"]
-    for item in stored:
-        storage.delete(item.name)
+def _store_files(
+    blobs: vault.Blobs, data_key: bytes, files: list[evidence.SanitisedFile]
+) -> list[tuple[str, evidence.SanitisedFile]]:
+    return [(blobs.put(data_key, item.content), item) for item in files]
 
 
 def _evidence_rows(
-    report: Report, stored: list[_StoredFile], *, added_by: str, message: Message | None
+    report: Report,
+    stored: list[tuple[str, evidence.SanitisedFile]],
+    *,
+    added_by: str,
+    message: Message | None,
 ) -> None:
     now = timezone.now()
     Evidence.objects.bulk_create(
@@ -235,38 +215,47 @@ def _evidence_rows(
             report=report,
             message=message,
             added_by=added_by,
-            storage_name=item.name,
-            kind=item.sanitised.kind,
-            media_type=item.sanitised.media_type,
-            extension=item.sanitised.extension,
-            size=len(item.sanitised.content),
+            storage_name=name,
+            kind=item.kind,
+            media_type=item.media_type,
+            extension=item.extension,
+            size=len(item.content),
             created_at=now,
         )
-        for item in stored
+        for name, item in stored
     )
 
 
-def report_submit(*, data: ReportInput) -> SubmittedReport:
+def report_submit(*, data: ReportInput, receipt: str = "") -> SubmittedReport:
     """Validate, sanitise, encrypt and store a report; return it with its receipt.
 
     Raises ``SubmissionInvalid`` (with per-field messages) and writes nothing
-    when any part of the input is unacceptable.
+    when any part of the input is unacceptable. The report, its case and its
+    evidence rows are committed in a transaction of their own before the
+    receipt is returned, so this refuses to run inside another transaction
+    (``RuntimeError``): a caller's rollback would otherwise undo a report
+    whose receipt the reporter already holds, or leave its files behind.
+
+    ``receipt`` lets a caller choose the code (a channel keeps it, encrypted,
+    until it has told the reporter, so a crash in between cannot lose it);
+    by default a fresh one is drawn.
     """
     valid = _validate(data)
     files = sanitise_evidence(data.evidence)
 
-    data_key = crypto.random_key()
-    sealed_key = crypto.seal(bytes(data.body.public_key), data_key)
-    encrypted_content = crypto.encrypt(data_key, valid.content.to_bytes(), label="report")
+    data_key = vault.new_key()
+    sealed_key = vault.seal_to(data.body.public_key, data_key)
+    encrypted_content = vault.seal(data_key, valid.content.to_bytes(), label="report")
     salt = receipt_salt()
     params = receipt_kdf_params()
-    stored = _write_files(data_key, files)
-    try:
+    codes = [receipts.normalise(receipt)] if receipt else []
+    with vault.Blobs() as blobs:
+        stored = _store_files(blobs, data_key, files)
         for _attempt in range(3):
-            code = receipts.generate(settings.RECEIPT_DIGITS)
+            code = codes.pop() if codes else receipts.generate(settings.RECEIPT_DIGITS)
             secrets_ = receipts.derive(code, salt=salt, params=params)
             try:
-                with transaction.atomic():
+                with transaction.atomic():  # durable once channels submit outside their turn
                     now = timezone.now()
                     case = case_open(body=data.body, at=now)
                     report = Report.objects.create(
@@ -282,7 +271,7 @@ def report_submit(*, data: ReportInput) -> SubmittedReport:
                         received_at=now,
                         receipt_lookup=secrets_.lookup,
                         sealed_key=sealed_key,
-                        reporter_wrapped_key=crypto.encrypt(
+                        reporter_wrapped_key=vault.seal(
                             secrets_.reporter_key, data_key, label="reporter"
                         ),
                         content=encrypted_content,
@@ -292,13 +281,9 @@ def report_submit(*, data: ReportInput) -> SubmittedReport:
                 return SubmittedReport(report=report, receipt=code)
             except IntegrityError:
                 # A receipt collision (astronomically unlikely): draw another code.
-                if Report.objects.filter(receipt_lookup=secrets_.lookup).exists():
-                    continue
-                raise
+                if receipt or not Report.objects.filter(receipt_lookup=secrets_.lookup).exists():
+                    raise
         raise RuntimeError("could not issue a unique receipt")
-    except BaseException:
-        _discard_files(stored)
-        raise
 
 
 def _after_submit(report_id: int) -> None:
@@ -327,9 +312,7 @@ def reporter_open(*, code: str) -> ReporterAccess | None:
     )
     if report is None:
         return None
-    data_key = crypto.decrypt(
-        secrets_.reporter_key, bytes(report.reporter_wrapped_key), label="reporter"
-    )
+    data_key = vault.unseal(secrets_.reporter_key, report.reporter_wrapped_key, label="reporter")
     return ReporterAccess(report=report, data_key=data_key)
 
 
@@ -342,34 +325,47 @@ def message_post(
     staff=None,
     files: Sequence[EvidenceFile] = (),
 ) -> Message:
-    """Add a message (and optional evidence) to a report's thread."""
+    """Add a message (and optional evidence) to a report's thread.
+
+    With files it commits on its own (refusing an outer transaction, like
+    ``report_submit``), so its files are never left behind by a caller's
+    rollback; a message without files may be part of a larger transaction.
+    """
     problems = Problems()
     cleaned = clean_text(text)
     if not cleaned and not files:
         problems.add("text", _("Write a message or attach a file."))
     check_length(problems, "text", cleaned, MAX_TEXT)
-    existing = report.evidence.count()
-    if existing + len(files) > settings.EVIDENCE_MAX_FILES * 2:
+    if _files_over_limit(report, len(files)):
         problems.add("evidence", _("This report already has as many files as it can take."))
     problems.raise_if_any()
     sanitised = sanitise_evidence(files)
-    stored = _write_files(data_key, sanitised)
-    try:
+    with vault.Blobs() as blobs:
+        stored = _store_files(blobs, data_key, sanitised)
         with transaction.atomic():
+            if files:
+                # Count again under the report's lock: two uploads at once must
+                # not both pass the limit.
+                Report.objects.select_for_update().filter(pk=report.pk).first()
+                if _files_over_limit(report, len(files)):
+                    raise SubmissionInvalid(
+                        {"evidence": [_("This report already has as many files as it can take.")]}
+                    )
             message = Message.objects.create(
                 report=report,
                 author=author,
                 staff=staff,
                 created_at=timezone.now(),
-                body=crypto.encrypt(data_key, cleaned.encode(), label=f"message:{report.pk}"),
+                body=vault.seal(data_key, cleaned.encode(), label=f"message:{report.pk}"),
             )
             _evidence_rows(report, stored, added_by=author, message=message)
-    except BaseException:
-        _discard_files(stored)
-        raise
-    if author == Author.REPORTER:
-        transaction.on_commit(partial(_after_reporter_message, report.pk))
+            if author == Author.REPORTER:
+                transaction.on_commit(partial(_after_reporter_message, report.pk))
     return message
+
+
+def _files_over_limit(report: Report, adding: int) -> bool:
+    return report.evidence.count() + adding > settings.EVIDENCE_MAX_FILES * 2
 
 
 def _after_reporter_message(report_id: int) -> None:
@@ -385,7 +381,7 @@ def report_transfer(*, report: Report, body_private_key: bytes, to_case: Case) -
     district are matched in the new body by code and name, or kept when it has none.
     """
     target_body = to_case.body
-    data_key = crypto.unseal(body_private_key, bytes(report.sealed_key))
+    data_key = vault.open_sealed(body_private_key, report.sealed_key)
     category = Category.objects.filter(body=target_body, code=report.category.code).first()
     unit = (
         Unit.objects.filter(body=target_body, name_zh=report.unit.name_zh).first()
@@ -400,7 +396,7 @@ def report_transfer(*, report: Report, body_private_key: bytes, to_case: Case) -
     Report.objects.filter(pk=report.pk).update(
         body=target_body,
         case=to_case,
-        sealed_key=crypto.seal(bytes(target_body.public_key), data_key),
+        sealed_key=vault.seal_to(target_body.public_key, data_key),
         category=category or report.category,
         unit=unit or report.unit,
         district=district or report.district,

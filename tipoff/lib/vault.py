@@ -1,0 +1,165 @@
+"""The vault: everything tipoff keeps encrypted at rest goes in and out through here.
+
+Two kinds of thing are kept:
+
+* **values** in database columns — ``seal``/``unseal`` with a symmetric key
+  and a label (the label is bound in as associated data, so a ciphertext
+  cannot be moved to another column or row), and ``seal_to``/``open_sealed``
+  for keys sealed to a public key (a report's or case's key, sealed to its
+  body, needs no secret to write);
+* **blobs** in file storage (evidence, case files) — ``blob_put`` encrypts a
+  file in chunks and stores it under a random name, ``blob_open`` streams it
+  back decrypted, ``blob_shred`` overwrites and removes it. Blobs written
+  inside a ``Blobs`` block are removed again if the block fails, so a failed
+  write never leaves ciphertext behind.
+
+Keys that live outside the database (``CHANNELS_KEY``, ``ATTENDANCE_KEY``)
+become purpose-bound sub-keys with ``server_key``; every other key is a
+random data key sealed to a body. ``tipoff.lib.crypto`` holds the primitives;
+nothing else in tipoff calls them directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import uuid
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+
+from tipoff.lib import crypto
+from tipoff.lib.crypto import DecryptionError, Readable
+
+__all__ = [
+    "Blobs",
+    "DecryptionError",
+    "blob_open",
+    "blob_put",
+    "blob_shred",
+    "new_key",
+    "open_sealed",
+    "seal",
+    "seal_json",
+    "seal_to",
+    "server_key",
+    "subkey",
+    "unseal",
+    "unseal_json",
+]
+
+EVIDENCE = "evidence"
+
+
+def new_key() -> bytes:
+    """A fresh random 32-byte data key."""
+    return crypto.random_key()
+
+
+def subkey(master: bytes, purpose: str) -> bytes:
+    """A key for one purpose, derived from ``master`` (BLAKE2b, personalised)."""
+    return crypto.keyed_hash(master, purpose.encode(), person=b"tipoff-vault-sub")
+
+
+@cache
+def _server_master(setting: str, raw: str) -> bytes:
+    return hashlib.blake2b(raw.encode(), person=b"tipoff-srv-mastr", digest_size=32).digest()
+
+
+def server_key(setting: str, purpose: str) -> bytes:
+    """A sub-key of a key kept in the environment (``CHANNELS_KEY``, ``ATTENDANCE_KEY``)."""
+    raw = str(getattr(settings, setting, "") or "")
+    if not raw:
+        raise ImproperlyConfigured(f"{setting} is not set (see .env.example).")
+    return subkey(_server_master(setting, raw), purpose)
+
+
+# --- values -------------------------------------------------------------------------
+
+
+def seal(key: bytes, plaintext: bytes, *, label: str) -> bytes:
+    return crypto.encrypt(key, plaintext, label=label)
+
+
+def unseal(key: bytes, blob: bytes | memoryview, *, label: str) -> bytes:
+    """Raises ``DecryptionError`` for a wrong key, label or a damaged value."""
+    return crypto.decrypt(key, bytes(blob), label=label)
+
+
+def seal_json(key: bytes, value: Any, *, label: str) -> bytes:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return seal(key, text.encode(), label=label)
+
+
+def unseal_json(key: bytes, blob: bytes | memoryview | None, *, label: str) -> Any:
+    if not blob:
+        return None
+    return json.loads(unseal(key, blob, label=label))
+
+
+def seal_to(public_key: bytes | memoryview, secret: bytes) -> bytes:
+    """Seal ``secret`` (a data key) to a public key: anyone may, only the private key opens."""
+    return crypto.seal(bytes(public_key), secret)
+
+
+def open_sealed(private_key: bytes, sealed: bytes | memoryview) -> bytes:
+    return crypto.unseal(private_key, bytes(sealed))
+
+
+# --- blobs ------------------------------------------------------------------------------
+
+
+def blob_put(key: bytes, data: bytes | Readable, *, storage: str = EVIDENCE) -> str:
+    """Encrypt ``data`` under ``key`` into storage; returns the blob's storage name."""
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    ciphertext = b"".join(crypto.encrypt_stream(key, source))
+    return storages[storage].save(f"{uuid.uuid4().hex}.bin", ContentFile(ciphertext))
+
+
+def blob_open(key: bytes, name: str, *, storage: str = EVIDENCE) -> Iterator[bytes]:
+    """The decrypted bytes of a blob, chunk by chunk (nothing is written anywhere)."""
+    with storages[storage].open(name, "rb") as handle:
+        yield from crypto.decrypt_stream(key, handle)
+
+
+def blob_shred(name: str, *, storage: str = EVIDENCE) -> None:
+    """Remove a blob; local storage overwrites it first (``lib.storage``)."""
+    storages[storage].delete(name)
+
+
+class Blobs:
+    """Blobs written for one operation: removed again unless the operation completes.
+
+    ::
+
+        with Blobs() as blobs:
+            name = blobs.put(key, data)
+            ...  # the database rows that point at ``name``
+    """
+
+    def __init__(self, *, storage: str = EVIDENCE) -> None:
+        self.storage = storage
+        self.names: list[str] = []
+
+    def put(self, key: bytes, data: bytes | Readable) -> str:
+        name = blob_put(key, data, storage=self.storage)
+        self.names.append(name)
+        return name
+
+    def discard(self) -> None:
+        for name in self.names:
+            blob_shred(name, storage=self.storage)
+        self.names = []
+
+    def __enter__(self) -> Blobs:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if error is not None:
+            self.discard()
