@@ -7,7 +7,7 @@ import pytest
 from tipoff.audit.models import AuditEvent
 from tipoff.cases import permissions
 from tipoff.cases.models import CaseExclusion, ExclusionReason
-from tipoff.office import investigation
+from tipoff.office import reading
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def test_staff_named_as_the_official_are_excluded_at_the_first_read(submit, peop
         official_name="张伟", official_position="检查员"
     ).report.case  # the demo inspector's name
     assert permissions.visible(people["intake"], case)
-    investigation.case_read(case=case, actor=people["intake"], body_key=body.private_key)
+    reading.case_read(case=case, actor=people["intake"], body_key=body.private_key)
     exclusion = CaseExclusion.objects.get(case=case)
     assert exclusion.user == people["owner"] and exclusion.reason == ExclusionReason.NAMED
     assert case.events.filter(action="excluded").exists()
@@ -26,7 +26,7 @@ def test_staff_named_as_the_official_are_excluded_at_the_first_read(submit, peop
 @pytest.mark.parametrize("written", ["張偉", "Zhang Wei", "Wei ZHANG", "zhāng wěi"])
 def test_staff_are_excluded_whichever_script_names_them(submit, people, body, written):
     case = submit(official_name=written, official_position="检查员").report.case
-    investigation.case_read(case=case, actor=people["intake"], body_key=body.private_key)
+    reading.case_read(case=case, actor=people["intake"], body_key=body.private_key)
     assert CaseExclusion.objects.filter(case=case, user=people["owner"]).exists()
 
 
@@ -51,7 +51,9 @@ def test_declaring_a_conflict_hides_the_case_and_unassigns(client, make_case, pe
     response = client.post(f"/office/cases/{case.pk}/do/declare_conflict/")
     assert response.status_code == 302 and response["Location"] == "/office/"
     case.refresh_from_db()
-    assert case.assignee is None
+    # Back to be assigned again (issue 9.4: never an assigned case without an assignee).
+    assert case.assignee is None and case.status == "triaged" and case.team is not None
+    assert case.events.filter(action="unassign").exists()
     assert client.get(f"/office/cases/{case.pk}/").status_code == 404
     assert (
         CaseExclusion.objects.get(case=case, user=people["owner"]).reason

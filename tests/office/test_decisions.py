@@ -6,11 +6,11 @@ import pytest
 from django.utils import translation
 
 from tipoff.cases.models import Decision, DecisionSanction, SanctionKind, Status
-from tipoff.cases.selectors import case_status_for_reporter
+from tipoff.cases.selectors import case_key, case_status_for_reporter
 from tipoff.cases.services import TransitionRefused
 from tipoff.office import decisions
 from tipoff.office.investigation import official_read
-from tipoff.reports.selectors import report_data_key, report_thread
+from tipoff.reports.selectors import report_thread
 from tipoff.reports.services import reporter_open
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +36,7 @@ def test_officials_names_are_encrypted_and_measures_counted_in_clear(make_case, 
     case = make_case("decision_proposed")
     sanction = DecisionSanction.objects.get(decision__case=case)
     assert b"Wang Wu" not in bytes(sanction.official)
-    decision = sanction.decision
-    key = report_data_key(report=decision.report, body_private_key=body.private_key)
+    key = case_key(case=case, body_private_key=body.private_key)
     assert official_read(key=key, case=case, blob=sanction.official) == {
         "name": "Wang Wu",
         "position": "Director",

@@ -244,3 +244,98 @@ def test_merge_by_reference_through_http(client, submit, people, sign_in):
     assert response.status_code == 302
     second.refresh_from_db()
     assert second.status == Status.MERGED and second.merged_into == first
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (10, 10), "blue").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_forwarding_keeps_the_old_case_readable_and_the_new_one_open(
+    client, submit, people, body, sign_in
+):
+    """Issue 9.1: notes and files written during triage were under the report's key,
+    which went to the other body, so the forwarded-from case answered 500."""
+    from tipoff.office import investigation
+    from tipoff.people.models import Role
+    from tipoff.people.services import body_key_grant, staff_create
+
+    other = body_create(slug="district", name_zh="南湖区纪委", name_en="Nanhu District Commission")
+    other_key = body_key_from_recovery(body=other.body, recovery_key=other.recovery_key)
+    filed = submit(language="en")
+    merged = submit(language="en", what="The same banquet again, seen from the street outside.")
+    old_case = filed.report.case
+    triage.case_merge(
+        case=merged.report.case, actor=people["intake"], target=old_case, body_key=body.private_key
+    )
+    investigation.note_add(
+        case=old_case, actor=people["intake"], text="Belongs to Nanhu.", body_key=body.private_key
+    )
+    investigation.case_file_add(
+        case=old_case,
+        actor=people["intake"],
+        name="map.png",
+        data=_png(),
+        body_key=body.private_key,
+    )
+    triage.case_forward(
+        case=old_case,
+        actor=people["intake"],
+        target_body=other.body,
+        reason="A district official.",
+        body_key=body.private_key,
+    )
+    old_case.refresh_from_db()
+    # The old body still opens its case, with its note and its file.
+    sign_in(client, people["admin"])
+    page = client.get(f"/office/cases/{old_case.pk}/")
+    assert page.status_code == 200 and "Belongs to Nanhu." in page.content.decode()
+    file_id = old_case.files.get().pk
+    assert client.get(f"/office/cases/{old_case.pk}/files/{file_id}/").status_code == 200
+    # The new body opens the new case, with both reports (the merged one moved too).
+    new_case = old_case.forwarded_to
+    assert {r.pk for r in case_reports(new_case)} == {filed.report.pk, merged.report.pk}
+    colleague = staff_create(
+        username="nanhu-admin",
+        password="correct horse battery staple 42",
+        body=other.body,
+        role=Role.ADMIN,
+    )
+    body_key_grant(body=other.body, body_private_key=other_key, user=colleague, granted_by=None)
+    other_client = client.__class__()
+    sign_in(other_client, colleague, password="correct horse battery staple 42")
+    page = other_client.get(f"/office/cases/{new_case.pk}/").content.decode()
+    assert "banquet" in page and "Belongs to Nanhu." not in page  # the old body's note stays
+    # Each reporter follows up on the web with the same receipt.
+    for receipt in (filed.receipt, merged.receipt):
+        reporter = client.__class__()
+        assert reporter.post("/followup/", {"code": receipt}).status_code == 302
+        assert reporter.get("/followup/report/").status_code == 200
+
+
+def test_notes_from_before_case_keys_are_moved_under_the_case_key(submit, people, body):
+    """The upgrade: a note sealed with a report's key is re-sealed at the first read."""
+    from tipoff.cases.models import CaseNote
+    from tipoff.lib import vault
+    from tipoff.office import reading
+
+    filed = submit()
+    case = filed.report.case
+    data_key = report_data_key(report=filed.report, body_private_key=body.private_key)
+    note = CaseNote.objects.create(
+        case=case,
+        legacy_report=filed.report,
+        author=people["intake"],
+        created_at=case.created_at,
+        body=vault.seal(data_key, b"written last year", label=f"note:{case.pk}"),
+    )
+    contents = reading.case_read(case=case, actor=people["admin"], body_key=body.private_key)
+    assert [n.text for n in contents.notes] == ["written last year"]
+    note.refresh_from_db()
+    assert note.legacy_report is None
+    assert vault.unseal(contents.key, note.body, label=f"note:{case.pk}") == b"written last year"

@@ -1,10 +1,16 @@
 """Cases: the matter being handled, grouping one or more reports, and its record.
 
-What staff write about a case (internal notes, reasoning, names of officials
-in a decision, file contents) is encrypted with the data key of one of the
-case's reports, so the body's key opens it like the reports themselves.
-Statuses, dates, finding and sanction kinds stay in clear: they drive queues,
-deadlines and statistics.
+Each case has its own random key, sealed to its body's public key like a
+report's key. What staff write about the case (internal notes, reasoning,
+names of officials in a decision, files and their names) is encrypted under
+it. So the case's record stays with the case: when its reports are forwarded
+to another body (their keys re-sealed to that body), the case left behind can
+still be read by the body that worked on it. Statuses, dates, finding and
+sanction kinds stay in clear: they drive queues, deadlines and statistics.
+
+Rows written before cases had keys were encrypted with one report's key
+(``legacy_report``); the office re-encrypts them under the case key the
+first time the case is read with the body key.
 """
 
 from __future__ import annotations
@@ -67,6 +73,7 @@ class Case(models.Model):
     # kept in clear; the form tells staff not to name people in it.
     reporter_note = models.TextField(blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    sealed_key = models.BinaryField(default=b"", editable=False)  # case key sealed to the body
 
     class Meta:
         ordering = ["-created_at"]
@@ -114,10 +121,12 @@ class CaseEvent(models.Model):
 
 
 class CaseNote(models.Model):
-    """An internal note, never shown to the reporter; encrypted with ``report``'s data key."""
+    """An internal note, never shown to the reporter; encrypted under the case key."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
-    report = models.ForeignKey("reports.Report", on_delete=models.PROTECT, related_name="+")
+    legacy_report = models.ForeignKey(
+        "reports.Report", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(db_index=True)
     body = models.BinaryField()
@@ -127,10 +136,12 @@ class CaseNote(models.Model):
 
 
 class CaseFile(models.Model):
-    """Evidence staff gathered; bytes and file name encrypted with ``report``'s data key."""
+    """Evidence staff gathered; bytes and file name encrypted under the case key."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="files")
-    report = models.ForeignKey("reports.Report", on_delete=models.PROTECT, related_name="+")
+    legacy_report = models.ForeignKey(
+        "reports.Report", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -208,9 +219,9 @@ class DecisionState(models.TextChoices):
 
 class Decision(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
-    report = models.ForeignKey(
-        "reports.Report", on_delete=models.PROTECT, related_name="+"
-    )  # whose key
+    legacy_report = models.ForeignKey(
+        "reports.Report", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     state = models.CharField(
         max_length=10, choices=DecisionState.choices, default=DecisionState.PROPOSED
     )

@@ -11,8 +11,9 @@ Seeing a case (``visible_cases``) follows need-to-know:
 Nobody sees a case of another body, and nobody sees a case they are excluded
 from (named in it, or declared a conflict) — whatever their role.
 
-Acting on a case (``can``) further needs the right role *and* relation:
-the assignee ("owner") works the case; teammates may read it but not act;
+Acting on a case (``can``) is decided by the one table of ``rules.py`` from
+the case's status and the person's *relations* to it (``relations``): the
+assignee ("owner") works the case; teammates may read it but not act;
 leaders act for their own team only; auditors never change anything.
 """
 
@@ -28,33 +29,13 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
+from tipoff.cases import rules
 from tipoff.cases.models import Case, CaseExclusion, DecisionState, Status
 from tipoff.people.models import Role, User
 
 TRIAGE_POOL = (Status.RECEIVED, Status.TRIAGED, Status.REJECTED, Status.FORWARDED, Status.MERGED)
-WORKING = (Status.ASSIGNED, Status.INVESTIGATING, Status.DECISION_PROPOSED, Status.DECIDED)
 
-ACTIONS = (
-    "view",
-    "export",
-    "declare_conflict",
-    "note",
-    "message",
-    "file",
-    "accept",
-    "reject",
-    "forward",
-    "merge",
-    "assign",
-    "start",
-    "propose",
-    "approve",
-    "return",
-    "close",
-    "reopen",
-    "extend",
-    "lift_exclusion",
-)
+ACTIONS = tuple(rules.RULES)
 
 
 class NotAllowed(PermissionDenied):
@@ -98,21 +79,27 @@ def is_excluded(user: User, case: Case) -> bool:
     return CaseExclusion.objects.filter(user=user, case_id__in=ids).exists()
 
 
-def _leads(staff: User, case: Case) -> bool:
-    return staff.role == Role.LEADER and staff.team_id is not None and case.team_id == staff.team_id
-
-
-def _owns(staff: User, case: Case) -> bool:
-    return case.assignee_id == staff.pk
-
-
-def _triage(staff: User) -> bool:
-    return staff.role in (Role.INTAKE, Role.ADMIN)
+def relations(staff: User, case: Case) -> set[str]:
+    """How ``staff`` stands to ``case`` (see ``rules.py``), given that they can see it."""
+    found = {rules.READER}
+    if staff.role == Role.AUDITOR:
+        return found
+    if staff.role in (Role.INTAKE, Role.ADMIN):
+        found.add(rules.TRIAGE)
+    if staff.role == Role.ADMIN:
+        found.add(rules.ADMIN)
+    if staff.role == Role.LEADER:
+        found.add(rules.ANY_LEADER)
+        if staff.team_id is not None and case.team_id == staff.team_id:
+            found.add(rules.LEADER)
+    if case.assignee_id == staff.pk:
+        found.add(rules.OWNER)
+    return found
 
 
 def can(user: object, action: str, case: Case) -> bool:
     """True if ``user`` may do ``action`` to ``case`` in its current state."""
-    if action not in ACTIONS:
+    if action not in rules.RULES:
         raise ValueError(f"unknown action {action!r}")
     staff = _active_staff(user)
     if staff is None or not visible(staff, case):
@@ -121,44 +108,15 @@ def can(user: object, action: str, case: Case) -> bool:
 
 
 def _can(staff: User, action: str, case: Case) -> bool:
-    """``can`` for a user already known to see the case."""
-    if action in ("view", "export", "declare_conflict"):
-        return True
-    if staff.role == Role.AUDITOR:
+    """``can`` for a user already known to see the case: the rule's grant for the status."""
+    rule = rules.RULES[action]
+    grant = rule.grant_for(case.status)
+    if grant is None or not (grant.who & relations(staff, case)):
         return False
-    status = case.status
-    received = status == Status.RECEIVED
-    if action in ("accept", "reject", "forward", "merge"):
-        return received and _triage(staff)
-    if action == "assign":
-        if status == Status.TRIAGED:
-            return _triage(staff) or staff.role == Role.LEADER
-        return status in (Status.ASSIGNED, Status.INVESTIGATING) and (
-            _leads(staff, case) or staff.role == Role.ADMIN
-        )
-    if action in ("note", "file", "message"):
-        if status in (Status.RECEIVED, Status.TRIAGED):
-            return _triage(staff)
-        return case.is_open and (_owns(staff, case) or _leads(staff, case))
-    if action == "start":
-        return status == Status.ASSIGNED and (_owns(staff, case) or _leads(staff, case))
-    if action == "propose":
-        return status == Status.INVESTIGATING and (_owns(staff, case) or _leads(staff, case))
-    if action in ("approve", "return"):
-        if status != Status.DECISION_PROPOSED or not _leads(staff, case):
-            return False
-        # Four eyes: whoever proposed a decision does not approve it too.
+    if rule.four_eyes:
         proposal = case.decisions.filter(state=DecisionState.PROPOSED).last()
-        return action == "return" or proposal is None or proposal.proposed_by_id != staff.pk
-    if action == "close":
-        return status == Status.DECIDED and (_owns(staff, case) or _leads(staff, case))
-    if action == "reopen":
-        return status == Status.CLOSED and (_leads(staff, case) or staff.role == Role.ADMIN)
-    if action == "extend":
-        return case.is_open and (_leads(staff, case) or staff.role == Role.ADMIN)
-    if action == "lift_exclusion":
-        return staff.role == Role.ADMIN
-    return False
+        return proposal is None or proposal.proposed_by_id != staff.pk
+    return True
 
 
 def require(user: object, action: str, case: Case) -> None:
@@ -170,7 +128,7 @@ def allowed_actions(user: object, case: Case) -> set[str]:
     staff = _active_staff(user)
     if staff is None or not visible(staff, case):
         return set()
-    return {action for action in ACTIONS if _can(staff, action, case)}
+    return {action for action in rules.RULES if _can(staff, action, case)}
 
 
 def can_see_exclusions(user: object) -> bool:

@@ -11,6 +11,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from tipoff.cases.models import ENDED, Case, Decision, DecisionState, Finding, Status
+from tipoff.lib import vault
 
 # What each state means, said plainly to the person who reported.
 _REPORTER_TEXT = {
@@ -95,6 +96,11 @@ def decision_lines_for_reporter(case: Case) -> list[str]:
     if decision.summary:
         lines.append(decision.summary)
     return lines
+
+
+def case_key(*, case: Case, body_private_key: bytes) -> bytes:
+    """The case's own key (notes, files, decisions), opened with its body's key."""
+    return vault.open_sealed(body_private_key, case.sealed_key)
 
 
 # --- deadlines ----------------------------------------------------------------

@@ -1,17 +1,17 @@
-"""Opening cases and changing their state: the one place where a status changes.
+"""Opening cases and changing them: the one place where a case's status or hands change.
 
-``case_transition`` is the state machine of DESIGN.md §5. It locks the case,
-checks that the move is allowed from the current status and for this user
-(``tipoff.cases.permissions``), records who, when and why in the case's
-history and in the audit trail, and refuses everything else. The operations in
-``triage``, ``investigation`` and ``decisions`` call it for their status change
-and add what is particular to them (messages to the reporter, decisions…).
+``case_transition`` is the state machine of DESIGN.md §5, driven by the one
+table in ``rules.py``. It locks the case, checks that the action is possible
+from the current status and for this user (``permissions``, which reads the
+same table), sets only the fields the rule allows, records who, when and why
+in the case's history and in the audit trail, and refuses everything else.
+The office's workflows (triage, investigation, decisions) call it and add
+what is particular to them (messages to the reporter, decisions…).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -19,32 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tipoff.audit.services import audit_record
-from tipoff.cases import permissions
-from tipoff.cases.models import Case, CaseEvent, EventKind, Status
+from tipoff.cases import permissions, rules
+from tipoff.cases.models import Case, CaseEvent, Decision, DecisionState, EventKind, Status
+from tipoff.lib import vault
 from tipoff.people.models import Body, User
 
-
-@dataclass(frozen=True)
-class Move:
-    sources: frozenset[str]
-    target: str
-    needs_reason: bool = False
-
-
-S = Status
-MOVES: dict[str, Move] = {
-    "accept": Move(frozenset({S.RECEIVED}), S.TRIAGED),
-    "reject": Move(frozenset({S.RECEIVED}), S.REJECTED, needs_reason=True),
-    "forward": Move(frozenset({S.RECEIVED}), S.FORWARDED, needs_reason=True),
-    "merge": Move(frozenset({S.RECEIVED}), S.MERGED),
-    "assign": Move(frozenset({S.TRIAGED}), S.ASSIGNED),
-    "start": Move(frozenset({S.ASSIGNED}), S.INVESTIGATING),
-    "propose": Move(frozenset({S.INVESTIGATING}), S.DECISION_PROPOSED),
-    "approve": Move(frozenset({S.DECISION_PROPOSED}), S.DECIDED),
-    "return": Move(frozenset({S.DECISION_PROPOSED}), S.INVESTIGATING, needs_reason=True),
-    "close": Move(frozenset({S.DECIDED}), S.CLOSED),
-    "reopen": Move(frozenset({S.CLOSED}), S.INVESTIGATING, needs_reason=True),
-}
 MAX_REASON = 2000
 
 
@@ -57,9 +36,11 @@ class TransitionRefused(Exception):
 
 
 def case_open(*, body: Body, at: dt.datetime | None = None) -> Case:
+    """A new case with its own key, sealed to the body (no secret needed)."""
     now = at or timezone.now()
     return Case.objects.create(
         body=body,
+        sealed_key=vault.seal_to(body.public_key, vault.new_key()),
         created_at=now,
         updated_at=now,
         acknowledge_due=now + dt.timedelta(days=body.acknowledge_days),
@@ -110,18 +91,23 @@ def case_transition(
     details: dict[str, Any] | None = None,
     changes: dict[str, Any] | None = None,
 ) -> Case:
-    """Move ``case`` by ``action`` (a key of ``MOVES``), or refuse.
+    """Do ``action`` (a key of ``rules.RULES``) to ``case``, or refuse.
 
-    ``changes`` are further fields saved together with the status (the team
-    and assignee of an assignment, say). Raises ``permissions.NotAllowed``
-    when the user may not do this, ``TransitionRefused`` when the case is not
-    in a state this move starts from or a required reason is missing.
+    ``changes`` are further fields saved together with the status, only those
+    the rule names (the team and assignee of an assignment, say). Raises
+    ``permissions.NotAllowed`` when the user may not do this,
+    ``TransitionRefused`` when the case is not in a state the action starts
+    from or a required reason is missing.
     """
-    move = MOVES.get(action)
-    if move is None:
+    rule = rules.RULES.get(action)
+    if rule is None:
         raise TransitionRefused(f"unknown move {action!r}")
+    unexpected = set(changes or {}) - rule.fields
+    if unexpected:
+        raise ValueError(f"{action} may not change {', '.join(sorted(unexpected))}")
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if locked.status not in move.sources:
+    grant = rule.grant_for(locked.status)
+    if grant is None:
         raise TransitionRefused(
             str(
                 _("This case is %(status)s now; it cannot be changed that way.")
@@ -130,7 +116,7 @@ def case_transition(
         )
     permissions.require(actor, action, locked)
     reason = reason.strip()
-    if move.needs_reason and not reason:
+    if rule.needs_reason and not reason:
         raise TransitionRefused(str(_("Give a reason.")))
     if len(reason) > MAX_REASON:
         raise TransitionRefused(
@@ -138,26 +124,40 @@ def case_transition(
         )
     now = timezone.now()
     previous = locked.status
-    locked.status = move.target
+    if grant.target:
+        locked.status = grant.target
     locked.updated_at = now
     if previous == Status.RECEIVED and locked.acknowledged_at is None:
         locked.acknowledged_at = now
-    if move.target == Status.CLOSED:
+    if locked.status == Status.CLOSED:
         locked.closed_at = now
     if action == "reopen":
         locked.closed_at = None
     for field, value in (changes or {}).items():
         setattr(locked, field, value)
     locked.save()
+    moved = bool(grant.target)
     case_event_record(
         case=locked,
         actor=actor,
-        kind=EventKind.TRANSITION,
-        action=action,
+        kind=EventKind.TRANSITION if moved else EventKind.ASSIGNMENT,
+        action=action if moved or action != "assign" else "reassign",
         reason=reason,
-        from_status=previous,
-        to_status=move.target,
+        from_status=previous if moved else "",
+        to_status=locked.status if moved else "",
         details=details,
     )
     case.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def case_unassign(*, case: Case, actor: User, reason: str) -> Case:
+    """The case goes back to be assigned again (its team stays); a pending proposal lapses."""
+    locked = case_transition(
+        case=case, actor=actor, action="unassign", reason=reason, changes={"assignee": None}
+    )
+    Decision.objects.filter(case=locked, state=DecisionState.PROPOSED).update(
+        state=DecisionState.RETURNED
+    )
     return locked

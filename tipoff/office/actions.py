@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tipoff.cases import deadlines
 from tipoff.cases.models import Case, SanctionKind
 from tipoff.cases.services import TransitionRefused
-from tipoff.office import decisions, forms, investigation, triage
+from tipoff.office import conflicts, decisions, forms, investigation, triage
 from tipoff.office.presenters import assign_choices
 from tipoff.people.models import User
 from tipoff.reports.selectors import case_reports
@@ -203,7 +203,7 @@ def _extend(request: HttpRequest, case: Case, user: User, key: bytes | None) -> 
 def _declare_conflict(
     request: HttpRequest, case: Case, user: User, key: bytes | None
 ) -> Bound | None:
-    investigation.conflict_declare(case=case, actor=user)
+    conflicts.conflict_declare(case=case, actor=user)
     return None
 
 

@@ -16,9 +16,9 @@ from tipoff.audit.services import audit_record, audit_verify
 from tipoff.cases import permissions
 from tipoff.cases.models import CaseExclusion, SanctionKind
 from tipoff.cases.services import TransitionRefused
+from tipoff.office.conflicts import exclusion_lift
 from tipoff.office.decisions import sanction_kinds_seed
 from tipoff.office.forms import DeadlinesForm, ReasonForm, SanctionKindForm
-from tipoff.office.investigation import exclusion_lift
 from tipoff.people.models import User
 
 

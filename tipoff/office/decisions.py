@@ -24,13 +24,12 @@ from tipoff.cases.models import (
     Finding,
     SanctionKind,
 )
-from tipoff.cases.selectors import decision_lines_for_reporter
+from tipoff.cases.selectors import case_key, decision_lines_for_reporter
 from tipoff.cases.services import TransitionRefused, case_transition
-from tipoff.lib import crypto
+from tipoff.lib import vault
 from tipoff.office.investigation import official_blob
 from tipoff.office.triage import reporters_tell
 from tipoff.people.models import Body, User
-from tipoff.reports.selectors import case_primary_report, report_data_key
 
 # The default list (REFERENCE.md §2): Party and administrative sanctions and
 # lighter measures. Each body may edit its own copy.
@@ -113,15 +112,12 @@ def decision_propose(
         action="propose",
         details={"finding": finding, "sanctions": len(sanctions)},
     )
-    report = case_primary_report(case)
-    assert report is not None
-    key = report_data_key(report=report, body_private_key=body_key)
+    key = case_key(case=case, body_private_key=body_key)
     decision = Decision.objects.create(
         case=case,
-        report=report,
         finding=finding,
         summary=summary,
-        reasoning=crypto.encrypt(key, reasoning.encode(), label=f"reasoning:{case.pk}"),
+        reasoning=vault.seal(key, reasoning.encode(), label=f"reasoning:{case.pk}"),
         proposed_by=actor,
         proposed_at=timezone.now(),
     )

@@ -27,8 +27,8 @@ from tipoff.audit.services import audit_record
 from tipoff.cases import permissions
 from tipoff.cases.models import Case, Finding
 from tipoff.cases.selectors import case_deadline
-from tipoff.office.investigation import case_read
 from tipoff.office.presenters import decisions_view, timeline
+from tipoff.office.reading import case_read
 from tipoff.people.models import User
 
 FONT = "STSong-Light"
@@ -114,7 +114,7 @@ def case_pdf(*, case: Case, actor: User, body_key: bytes) -> bytes:
             [_("Evidence files"), len(read.evidence)],
         ]
         story.append(_table(rows, s["p"], [40 * mm, 130 * mm]))
-    for entry in decisions_view(case, body_key):
+    for entry in decisions_view(case, contents.key):
         d = entry["decision"]
         story.append(_p(_("Decision (%(state)s)") % {"state": d.get_state_display()}, s["h2"]))
         rows = [

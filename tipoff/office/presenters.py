@@ -13,14 +13,15 @@ from django.utils.translation import gettext as _
 from tipoff.cases import permissions
 from tipoff.cases.models import Case, CaseEvent, Decision, SanctionKind, Status
 from tipoff.cases.selectors import case_deadline
-from tipoff.lib import crypto
+from tipoff.lib import vault
 from tipoff.office import forms
 from tipoff.office.decisions import sanction_kinds_seed
-from tipoff.office.investigation import CaseContents, case_read, official_read
+from tipoff.office.investigation import official_read
+from tipoff.office.reading import CaseContents, case_read
 from tipoff.office.suggestions import duplicates_suggest, routing_suggest
 from tipoff.people.models import Role, Team, User
 from tipoff.reports.models import Author
-from tipoff.reports.selectors import case_reports, report_data_key
+from tipoff.reports.selectors import case_reports
 
 
 @dataclass(frozen=True)
@@ -96,21 +97,22 @@ def timeline(case: Case, contents: CaseContents | None) -> list[TimelineItem]:
     return items
 
 
-def decisions_view(case: Case, body_key: bytes | None) -> list[dict[str, Any]]:
+def decisions_view(case: Case, key: bytes | None) -> list[dict[str, Any]]:
+    """The case's decisions; names and reasoning decrypted when ``key`` (the case key) is given."""
     result = []
-    for decision in Decision.objects.filter(case=case).select_related(
-        "proposed_by", "approved_by", "report"
-    ):
+    for decision in Decision.objects.filter(case=case).select_related("proposed_by", "approved_by"):
         entry: dict[str, Any] = {"decision": decision, "sanctions": [], "reasoning": None}
-        key = (
-            report_data_key(report=decision.report, body_private_key=body_key) if body_key else None
-        )
+        readable = key is not None and decision.legacy_report_id is None
         for sanction in decision.sanctions.select_related("kind"):
-            official = official_read(key=key, case=case, blob=sanction.official) if key else {}
+            official = (
+                official_read(key=key, case=case, blob=sanction.official)
+                if readable and key
+                else {}
+            )
             entry["sanctions"].append({"kind": sanction.kind, "official": official})
-        if key:
-            entry["reasoning"] = crypto.decrypt(
-                key, bytes(decision.reasoning), label=f"reasoning:{case.pk}"
+        if readable and key:
+            entry["reasoning"] = vault.unseal(
+                key, decision.reasoning, label=f"reasoning:{case.pk}"
             ).decode()
         result.append(entry)
     return result
@@ -179,7 +181,7 @@ def case_page(
         "contents": contents,
         "deadline": case_deadline(case),
         "timeline": timeline(case, contents),
-        "decisions": decisions_view(case, body_key),
+        "decisions": decisions_view(case, contents.key if contents else None),
         "forms": action_forms(case, actor, allowed, bound or {}),
         "extensions": case.extensions.select_related("by"),
         "merged_cases": case.merged_cases.all(),

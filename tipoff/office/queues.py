@@ -29,7 +29,7 @@ from tipoff.cases import permissions
 from tipoff.cases.models import ENDED, Case, Status
 from tipoff.cases.selectors import due_soon_q, overdue_q
 from tipoff.lib import crypto, similarity
-from tipoff.office.investigation import conflicts_detect
+from tipoff.office.conflicts import conflicts_detect
 from tipoff.people.models import User
 from tipoff.reports.models import Report
 from tipoff.reports.selectors import report_content, report_data_key

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tipoff.cases import permissions
-from tipoff.cases.models import Case, CaseExclusion, EventKind, Status
+from tipoff.cases.models import Case, CaseExclusion, EventKind
 from tipoff.cases.services import TransitionRefused, case_event_record, case_open, case_transition
 from tipoff.people.models import Body, Role, Team, User
 from tipoff.reports.models import Author, Report
@@ -207,26 +207,11 @@ def case_assign(*, case: Case, actor: User, team: Team, inspector: User, reason:
         "previous_team": case.team_id,
         "previous_assignee": case.assignee_id,
     }
-    if case.status == Status.TRIAGED:
-        return case_transition(
-            case=case,
-            actor=actor,
-            action="assign",
-            reason=reason,
-            changes={"team": team, "assignee": inspector},
-            details=details,
-        )
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    permissions.require(actor, "assign", locked)
-    locked.team, locked.assignee = team, inspector
-    locked.save(update_fields=["team", "assignee", "updated_at"])
-    case_event_record(
-        case=locked,
+    return case_transition(
+        case=case,
         actor=actor,
-        kind=EventKind.ASSIGNMENT,
-        action="reassign",
+        action="assign",
         reason=reason,
+        changes={"team": team, "assignee": inspector},
         details=details,
     )
-    case.refresh_from_db()
-    return locked

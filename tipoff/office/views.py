@@ -16,7 +16,6 @@ from tipoff.cases import permissions
 from tipoff.cases.models import Case, CaseFile
 from tipoff.cases.selectors import case_deadline
 from tipoff.office import actions, exports
-from tipoff.office.investigation import case_file_open, report_evidence_open
 from tipoff.office.presenters import case_page
 from tipoff.office.queues import (
     QUEUES,
@@ -26,6 +25,7 @@ from tipoff.office.queues import (
     queue_search,
     with_reports,
 )
+from tipoff.office.reading import case_file_open, report_evidence_open
 from tipoff.people.keys import session_body_key
 from tipoff.people.models import Role, User
 from tipoff.reports.models import Evidence
