@@ -7,7 +7,6 @@ response body, as a ``sendMessage`` call the Bot API makes for us.
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -18,7 +17,7 @@ from tipoff.channels.conversation.engine import Incoming
 from tipoff.channels.media import MediaRef
 from tipoff.channels.models import ChannelAccount
 from tipoff.channels.services import conversation_handle, reply_plan
-from tipoff.channels.signing import MAX_BODY_BYTES, same
+from tipoff.channels.signing import MalformedPayload, PayloadTooLarge, json_body, same
 
 MESSAGE_LIMIT_BYTES = 4000  # Telegram allows 4096 characters a message
 MENU = {"/report": "report", "/status": "status", "/teams": "teams", "/start": "welcome"}
@@ -68,12 +67,12 @@ def handle(request: HttpRequest, account: ChannelAccount) -> HttpResponse:
     creds = credentials_of(account)
     if not same(creds["secret_token"], request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")):
         return _plain("invalid secret token", 403)
-    if len(request.body) > MAX_BODY_BYTES:
-        return _plain("update too large", 400)
     try:
-        update = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return _plain("malformed update: not JSON", 400)
+        update = json_body(request.body)
+    except PayloadTooLarge:
+        return _plain("update too large", 413)
+    except MalformedPayload as exc:
+        return _plain(f"malformed update: {exc}", 400)
     if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
         return _plain("malformed update: no update_id", 400)
     message = update.get("message")

@@ -18,6 +18,7 @@ from tipoff.channels.conversation.engine import Incoming
 from tipoff.channels.media import MediaRef
 from tipoff.channels.models import ChannelAccount
 from tipoff.channels.services import conversation_handle, inbound_seen, reply_plan
+from tipoff.channels.signing import MAX_BODY_BYTES
 from tipoff.channels.twilio import signature
 
 SMS_LIMIT_BYTES = 1500  # Twilio splits long SMS into segments; keep one reply readable
@@ -44,6 +45,8 @@ def _media_kind(content_type: str) -> str:
 def handle(request: HttpRequest, account: ChannelAccount) -> HttpResponse:
     if request.method != "POST":
         return _plain("POST only", 405)
+    if len(request.body) > MAX_BODY_BYTES:
+        return _plain("request too large", 413)
     creds = credentials_of(account)
     params = [(name, value) for name in request.POST for value in request.POST.getlist(name)]
     url = settings.SITE_URL + request.get_full_path()

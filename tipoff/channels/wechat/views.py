@@ -12,7 +12,15 @@ from tipoff.channels.conversation.engine import Incoming
 from tipoff.channels.media import MediaRef
 from tipoff.channels.models import ChannelAccount
 from tipoff.channels.services import conversation_forget, conversation_handle, reply_plan
-from tipoff.channels.signing import MalformedPayload, cdata, fresh, same, sorted_sha1, xml_fields
+from tipoff.channels.signing import (
+    MalformedPayload,
+    PayloadTooLarge,
+    cdata,
+    fresh,
+    same,
+    sorted_sha1,
+    xml_fields,
+)
 from tipoff.channels.wechat.crypto import MessageCrypto
 
 # A passive text reply may carry at most 2048 bytes; the rest follows through the API.
@@ -54,6 +62,8 @@ def handle(request: HttpRequest, account: ChannelAccount) -> HttpResponse:
             if not same(sorted_sha1(creds["token"], timestamp, nonce), query.get("signature", "")):
                 return _text("invalid signature", 403)
             message = xml_fields(request.body)
+    except PayloadTooLarge:
+        return _text("message too large", 413)
     except MalformedPayload as exc:
         return _text(f"malformed message: {exc}", 400)
     openid = message.get("FromUserName", "")
