@@ -91,6 +91,26 @@ class InboundMessage(models.Model):
         return f"delivery {self.pk}"
 
 
+class SignedQuery(models.Model):
+    """A (timestamp, nonce) a service signed, with the body it came with (keyed hashes only).
+
+    WeChat's plain mode and Weibo sign the query string but not the body; this
+    lets a replayed query string with another body be refused.
+    """
+
+    account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="+")
+    digest = models.BinaryField(max_length=32)
+    received_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "digest"], name="signed_query_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"signed query {self.pk}"
+
+
 class MediaStatus(models.TextChoices):
     PENDING = "pending", _("Being fetched")
     READY = "ready", _("Ready")

@@ -11,6 +11,7 @@ then answered as a duplicate: a retry storm never creates a second report.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from dataclasses import dataclass, field
 
@@ -21,8 +22,15 @@ from django.utils import timezone, translation
 from tipoff.channels import keys, media
 from tipoff.channels.conversation import parsing
 from tipoff.channels.conversation.engine import Engine, Incoming, fresh_state
-from tipoff.channels.models import ChannelAccount, Conversation, InboundMessage, OutboundMessage
+from tipoff.channels.models import (
+    ChannelAccount,
+    Conversation,
+    InboundMessage,
+    OutboundMessage,
+    SignedQuery,
+)
 from tipoff.channels.ports import DbPorts, catalogue_of
+from tipoff.channels.signing import MAX_CLOCK_SKEW_SECONDS
 
 CONVERSATION_HOURS = 24
 INBOUND_KEEP_DAYS = 7  # longer than any retry; stops replays of captured signed requests
@@ -65,16 +73,54 @@ def _load(
     )
 
 
+def _inbound_digest(account: ChannelAccount, key: str) -> bytes:
+    return keys.lookup(account.pk, f"inbound\x00{key}")
+
+
 def inbound_seen(*, account: ChannelAccount, key: str) -> bool:
     """Record a delivery; True if it had been recorded before (a retry or replay)."""
-    digest = keys.lookup(account.pk, f"inbound\x00{key}")
     try:
         with transaction.atomic():
             InboundMessage.objects.create(
-                account=account, dedupe=digest, received_at=timezone.now()
+                account=account, dedupe=_inbound_digest(account, key), received_at=timezone.now()
             )
     except IntegrityError:
         return True
+    return False
+
+
+def _remember(account: ChannelAccount, key: str) -> bool:
+    """Record a signed query key; True if it was new."""
+    try:
+        with transaction.atomic():
+            SignedQuery.objects.create(
+                account=account,
+                digest=keys.lookup(account.pk, f"signed-query\x00{key}"),
+                received_at=timezone.now(),
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def signed_query_check(*, account: ChannelAccount, timestamp: str, nonce: str, body: bytes) -> bool:
+    """False when a signed query string comes back with another body (a replay).
+
+    WeChat's plain mode and Weibo sign only token/secret, timestamp and nonce,
+    so a captured query string would vouch for any body for as long as the
+    timestamp is fresh. Each (timestamp, nonce) is remembered with the body it
+    came with; the same pair with the same body is the service retrying.
+    """
+    query = f"{timestamp}\x00{nonce}"
+    with_body = f"{query}\x00{hashlib.sha256(body).hexdigest()}"
+    body_new = _remember(account, with_body)
+    query_new = _remember(account, query)
+    if query_new or not body_new:
+        return True
+    # Forget the replayed body again, so repeating the replay never makes it "known".
+    SignedQuery.objects.filter(
+        account=account, digest=keys.lookup(account.pk, f"signed-query\x00{with_body}")
+    ).delete()
     return False
 
 
@@ -199,6 +245,10 @@ def channels_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
         received_at__lt=now - dt.timedelta(days=INBOUND_KEEP_DAYS)
     ).delete()
     outbound, _ = OutboundMessage.objects.filter(created_at__lt=now - dt.timedelta(days=2)).delete()
+    # A signed query is refused as stale after MAX_CLOCK_SKEW_SECONDS either way.
+    SignedQuery.objects.filter(
+        received_at__lt=now - dt.timedelta(seconds=3 * MAX_CLOCK_SKEW_SECONDS)
+    ).delete()
     return {"conversations": conversations, "inbound": inbound, "outbound": outbound}
 
 

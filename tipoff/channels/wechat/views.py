@@ -5,13 +5,19 @@ from __future__ import annotations
 import secrets
 import time
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from tipoff.channels.accounts import credentials_of
 from tipoff.channels.conversation.engine import Incoming
 from tipoff.channels.media import MediaRef
 from tipoff.channels.models import ChannelAccount
-from tipoff.channels.services import conversation_forget, conversation_handle, reply_plan
+from tipoff.channels.services import (
+    conversation_forget,
+    conversation_handle,
+    reply_plan,
+    signed_query_check,
+)
 from tipoff.channels.signing import (
     MalformedPayload,
     PayloadTooLarge,
@@ -59,8 +65,16 @@ def handle(request: HttpRequest, account: ChannelAccount) -> HttpResponse:
                 return _text("invalid signature", 403)
             message = xml_fields(crypto.decrypt(encrypted).encode())
         else:
+            if not settings.CHANNELS_WECHAT_PLAIN_MODE:
+                return _text("plain mode is not accepted here: use safe mode (安全模式)", 403)
             if not same(sorted_sha1(creds["token"], timestamp, nonce), query.get("signature", "")):
                 return _text("invalid signature", 403)
+            # The signature does not cover the body: a known query string with another body
+            # is a replay.
+            if not signed_query_check(
+                account=account, timestamp=timestamp, nonce=nonce, body=request.body
+            ):
+                return _text("replayed request", 403)
             message = xml_fields(request.body)
     except PayloadTooLarge:
         return _text("message too large", 413)

@@ -20,7 +20,12 @@ from tipoff.channels.accounts import credentials_of
 from tipoff.channels.conversation.engine import Incoming
 from tipoff.channels.media import MediaRef
 from tipoff.channels.models import ChannelAccount
-from tipoff.channels.services import conversation_forget, conversation_handle, reply_plan
+from tipoff.channels.services import (
+    conversation_forget,
+    conversation_handle,
+    reply_plan,
+    signed_query_check,
+)
 from tipoff.channels.signing import (
     MalformedPayload,
     PayloadTooLarge,
@@ -82,6 +87,9 @@ def handle(request: HttpRequest, account: ChannelAccount) -> HttpResponse:
         return _plain(query.get("echostr", ""))
     if not fresh(timestamp):
         return _plain("stale or missing timestamp", 403)
+    # The signature does not cover the body: a known query string with another body is a replay.
+    if not signed_query_check(account=account, timestamp=timestamp, nonce=nonce, body=request.body):
+        return _plain("replayed request", 403)
     try:
         push = json_body(request.body)
     except PayloadTooLarge:
