@@ -48,7 +48,7 @@ def _state_label(conversation: Conversation) -> str:
 
 
 def _load(
-    account: ChannelAccount, sender: str, now: dt.datetime
+    account: ChannelAccount, sender: str, now: dt.datetime, *, attempts: int = 3
 ) -> tuple[Conversation, dict, bool]:
     lookup = keys.lookup(account.pk, sender)
     conversation = (
@@ -62,9 +62,18 @@ def _load(
         conversation, expired = None, True
     if conversation is None:
         conversation = Conversation(
-            account=account, sender_lookup=lookup, updated_at=now, expires_at=now
+            account=account, sender_lookup=lookup, updated_at=now, expires_at=now, state=b""
         )
         conversation.sender = keys.seal_text(sender, label=f"sender:{account.pk}")
+        try:
+            with transaction.atomic():
+                conversation.save()
+        except IntegrityError:
+            # A second message from a new sender, handled at the same moment as their
+            # first: that one made the row (and has committed), so continue from it.
+            if attempts <= 1:
+                raise
+            return _load(account, sender, now, attempts=attempts - 1)
         return conversation, {}, expired
     return (
         conversation,
@@ -142,9 +151,6 @@ def conversation_handle(
             state = fresh_state(detected or "zh-hans")
         elif not state.get("switched") and state.get("step") == "idle" and incoming.text:
             state["lang"] = parsing.detect_language(incoming.text) or state["lang"]
-        if conversation.pk is None:
-            conversation.state = b""
-            conversation.save()
         if media_ref is not None:
             incoming.media_note = media.media_record(
                 conversation=conversation, state=state, ref=media_ref
