@@ -73,3 +73,15 @@ def thread_of(body: Any) -> Any:
         ]
 
     return _thread
+
+
+@pytest.fixture
+def content_of(body: Any) -> Any:
+    """``content_of(report)``: what the reporter wrote, decrypted as the body's staff would."""
+    from tipoff.reports.selectors import report_content, report_data_key
+
+    def _content(report: Any) -> Any:
+        key = report_data_key(report=report, body_private_key=body.private_key)
+        return report_content(report=report, data_key=key)
+
+    return _content

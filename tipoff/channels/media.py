@@ -25,21 +25,8 @@ from tipoff.channels.models import Conversation, MediaStatus, PendingMedia
 from tipoff.lib import evidence
 
 MAX_ATTEMPTS = 5
-# Steps where a file belongs to the report being written.
-_COLLECTING = {
-    "category",
-    "unit",
-    "official",
-    "when",
-    "where",
-    "what",
-    "questions",
-    "evidence",
-    "identity",
-    "name",
-    "contact",
-    "review",
-}
+# Steps where a file cannot belong to a report being written (a follow-up of one already made).
+_NOT_COLLECTING = {"status_code", "followup"}
 
 
 @dataclass(frozen=True)
@@ -56,8 +43,8 @@ def max_bytes() -> int:
 
 def media_record(*, conversation: Conversation, state: dict, ref: MediaRef) -> str:
     """Keep a reference to a file sent in the conversation; returns a note for the engine."""
-    if state.get("step") not in _COLLECTING:
-        return "not_now"
+    if state.get("step") in _NOT_COLLECTING:
+        return "not_now"  # a file sent first (idle) starts a report
     if conversation.media.exclude(
         status__in=[MediaStatus.REJECTED, MediaStatus.FAILED]
     ).count() >= int(settings.EVIDENCE_MAX_FILES):

@@ -146,11 +146,16 @@ def conversation_handle(
         if dedupe_key and inbound_seen(account=account, key=dedupe_key):
             return Turn(duplicate=True)
         conversation, state, expired = _load(account, sender, now)
+        detected = parsing.detect_language(incoming.text) if incoming.text else None
         if not state:
-            detected = parsing.detect_language(incoming.text) if incoming.text else None
-            state = fresh_state(detected or "zh-hans")
-        elif not state.get("switched") and state.get("step") == "idle" and incoming.text:
-            state["lang"] = parsing.detect_language(incoming.text) or state["lang"]
+            state = fresh_state(detected or incoming.language or "zh-hans")
+        elif not state.get("switched"):
+            # Between reports the language follows what is written (or the reporter's app);
+            # during one, it changes only when the writing and the app agree on another.
+            if state.get("step") == "idle":
+                state["lang"] = detected or incoming.language or state["lang"]
+            elif detected and detected == incoming.language:
+                state["lang"] = detected
         if media_ref is not None:
             incoming.media_note = media.media_record(
                 conversation=conversation, state=state, ref=media_ref
