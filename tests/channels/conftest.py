@@ -85,3 +85,18 @@ def content_of(body: Any) -> Any:
         return report_content(report=report, data_key=key)
 
     return _content
+
+
+@pytest.fixture
+def apis(settings: Any) -> Iterator[Any]:
+    """The services' APIs on a local server (fake_apis.py); the real HTTP clients call it."""
+    from fake_apis import serve
+
+    for apis in serve():
+        settings.CHANNELS_TRANSPORT = "http"
+        settings.CHANNELS_WECHAT_API_BASE = apis.base
+        settings.CHANNELS_TELEGRAM_API_BASE = apis.base
+        settings.CHANNELS_TWILIO_API_BASE = apis.base
+        settings.CHANNELS_WEIBO_API_BASE = apis.base
+        settings.CHANNELS_WEIBO_UPLOAD_BASE = apis.base
+        yield apis

@@ -42,11 +42,11 @@ class Driver:
 class WeChatDriver(Driver):
     kind = "wechat"
 
-    def __init__(self, client: Any, body: Any, *, safe: bool) -> None:
+    def __init__(self, client: Any, body: Any, *, safe: bool, **extra: str) -> None:
         account, _ = account_create(
             body=body,
             kind="wechat",
-            credentials={"token": TOKEN, "aes_key": AES_KEY, "app_id": APP_ID},
+            credentials={"token": TOKEN, "aes_key": AES_KEY, "app_id": APP_ID, **extra},
         )
         self.account = account
         self.sim = WeChatSim(client, webhook_path(account), safe=safe)
@@ -70,9 +70,9 @@ class WeiboDriver(Driver):
     kind = "weibo"
     SECRET = "weibo-app-secret-0001"
 
-    def __init__(self, client: Any, body: Any) -> None:
+    def __init__(self, client: Any, body: Any, **extra: str) -> None:
         account, _ = account_create(
-            body=body, kind="weibo", credentials={"app_secret": self.SECRET}
+            body=body, kind="weibo", credentials={"app_secret": self.SECRET, **extra}
         )
         self.account, self.client, self.url = account, client, webhook_path(account)
         self.sender = "2489518277"
@@ -135,9 +135,9 @@ class WeiboDriver(Driver):
 class TelegramDriver(Driver):
     kind = "telegram"
 
-    def __init__(self, client: Any, body: Any) -> None:
+    def __init__(self, client: Any, body: Any, *, bot_token: str = "123:ABC") -> None:  # noqa: S107
         account, creds = account_create(
-            body=body, kind="telegram", credentials={"bot_token": "123:ABC"}
+            body=body, kind="telegram", credentials={"bot_token": bot_token}
         )
         self.account, self.client, self.url = account, client, webhook_path(account)
         self.secret = creds["secret_token"]
@@ -197,14 +197,14 @@ class TelegramDriver(Driver):
 class TwilioDriver(Driver):
     SITE = "http://127.0.0.1:8000"
 
-    def __init__(self, client: Any, body: Any, *, kind: str) -> None:
+    def __init__(self, client: Any, body: Any, *, kind: str, **extra: str) -> None:
         self.kind = kind
         self.token = "twilio-auth-token-0001"
         self.account_sid = "AC" + "1" * 32
         account, _ = account_create(
             body=body,
             kind=kind,
-            credentials={"account_sid": self.account_sid, "auth_token": self.token},
+            credentials={"account_sid": self.account_sid, "auth_token": self.token, **extra},
         )
         self.account, self.client, self.url = account, client, webhook_path(account)
         prefix = "whatsapp:" if kind == "whatsapp" else ""

@@ -114,7 +114,7 @@ def media_fetch(media_id: int) -> dt.timedelta | None:
 
 def _tell(row: PendingMedia, problem: object) -> None:
     """Let the reporter know a file will not be part of the report."""
-    from tipoff.channels.services import outbox_queue
+    from tipoff.channels.outbox import outbox_queue
 
     conversation = row.conversation
     sender = keys.open_text(conversation.sender, label=f"sender:{conversation.account_id}")

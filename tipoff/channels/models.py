@@ -132,6 +132,10 @@ class PendingMedia(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     content = models.BinaryField(null=True)  # sanitised bytes, encrypted
     created_at = models.DateTimeField()
+    # Still being fetched when the report was confirmed: the report it joins once fetched,
+    # and that report's data key (encrypted) until the fetch settles.
+    report_id = models.PositiveBigIntegerField(null=True)
+    report_key = models.BinaryField(null=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -146,6 +150,8 @@ class OutboundMessage(models.Model):
     account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="+")
     recipient = models.BinaryField()  # encrypted channel identifier
     text = models.BinaryField()  # encrypted
+    # E-mail: the message answered (Message-ID, References, subject), encrypted, for threading.
+    thread = models.BinaryField(null=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField()
 

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import time
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
@@ -197,54 +195,6 @@ def _expiry(state: dict, now: dt.datetime) -> dt.datetime:
     return until
 
 
-# --- replies sent later ------------------------------------------------------------------
-
-
-def outbox_queue(*, account: ChannelAccount, recipient: str, texts: list[str]) -> None:
-    """Send replies through the channel's API after commit (see tasks.outbox_send)."""
-    from tipoff.channels.tasks import enqueue_outbox
-
-    text = "\n\n".join(t for t in texts if t)
-    if not text:
-        return
-    row = OutboundMessage.objects.create(
-        account=account,
-        recipient=keys.seal_text(recipient, label=f"outbox-to:{account.pk}"),
-        text=keys.seal_text(text, label=f"outbox-text:{account.pk}"),
-        created_at=timezone.now(),
-    )
-    transaction.on_commit(lambda: enqueue_outbox(row.pk))
-
-
-def outbox_open(row: OutboundMessage) -> tuple[str, str]:
-    return (
-        keys.open_text(row.recipient, label=f"outbox-to:{row.account_id}"),
-        keys.open_text(row.text, label=f"outbox-text:{row.account_id}"),
-    )
-
-
-def reply_budget_seconds() -> float:
-    """Seconds a webhook may take before its answer goes through the API instead (WeChat waits 5)."""
-    return float(settings.CHANNELS_REPLY_BUDGET_SECONDS)
-
-
-def reply_plan(
-    *, account: ChannelAccount, recipient: str, replies: list[str], started: float, limit_bytes: int
-) -> str | None:
-    """The part of the replies that goes in the webhook's response; the rest is sent later.
-
-    When the turn took longer than the channel's reply budget, the service has
-    stopped waiting: everything goes through the API and None is returned.
-    """
-    chunks = split_reply("\n\n".join(r for r in replies if r), limit_bytes=limit_bytes)
-    late = time.monotonic() - started > reply_budget_seconds()
-    rest = chunks if late else chunks[1:]
-    if rest:
-        with transaction.atomic():
-            outbox_queue(account=account, recipient=recipient, texts=rest)
-    return None if late else chunks[0]
-
-
 # --- retention -------------------------------------------------------------------------
 
 
@@ -268,24 +218,3 @@ def conversation_forget(*, account: ChannelAccount, sender: str) -> None:
     Conversation.objects.filter(
         account=account, sender_lookup=keys.lookup(account.pk, sender)
     ).delete()
-
-
-def split_reply(text: str, *, limit_bytes: int) -> list[str]:
-    """Split on paragraph boundaries so each part fits a channel's message limit."""
-    parts: list[str] = []
-    current = ""
-    for paragraph in text.split("\n\n"):
-        candidate = f"{current}\n\n{paragraph}" if current else paragraph
-        if len(candidate.encode()) <= limit_bytes:
-            current = candidate
-            continue
-        if current:
-            parts.append(current)
-        while len(paragraph.encode()) > limit_bytes:
-            cut = max(1, limit_bytes // 4)  # up to 4 bytes a character in UTF-8
-            parts.append(paragraph[:cut])
-            paragraph = paragraph[cut:]
-        current = paragraph
-    if current:
-        parts.append(current)
-    return parts or [""]

@@ -41,14 +41,14 @@ def fetch_media(media_id: int) -> bool:
 @task()
 def outbox_send(outbound_id: int) -> bool:
     """Deliver one late reply, then delete it (a receipt is never kept once sent)."""
-    from tipoff.channels.services import outbox_open
+    from tipoff.channels.outbox import outbox_open
 
     row = OutboundMessage.objects.select_related("account").filter(pk=outbound_id).first()
     if row is None:
         return True
-    recipient, text = outbox_open(row)
+    recipient, text, thread = outbox_open(row)
     try:
-        client_for(row.account).send_text(recipient=recipient, text=text)
+        client_for(row.account).send_text(recipient=recipient, text=text, thread=thread)
     except (ChannelError, OSError, ValueError):
         row.attempts += 1
         if row.attempts >= OUTBOX_ATTEMPTS:

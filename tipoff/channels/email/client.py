@@ -6,6 +6,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Any
 
 from tipoff.channels.clients import ChannelError
 
@@ -28,7 +29,7 @@ class EmailClient:
             server.starttls(context=ssl.create_default_context())
         return server
 
-    def send_text(self, *, recipient: str, text: str) -> None:
+    def send_text(self, *, recipient: str, text: str, thread: dict[str, Any] | None = None) -> None:
         message = EmailMessage()
         message["From"] = self.creds["address"]
         message["To"] = recipient

@@ -17,7 +17,8 @@ from tipoff.channels.accounts import credentials_of
 from tipoff.channels.conversation.engine import Incoming
 from tipoff.channels.media import MediaRef
 from tipoff.channels.models import ChannelAccount, Kind
-from tipoff.channels.services import conversation_handle, inbound_seen, outbox_queue
+from tipoff.channels.outbox import outbox_queue
+from tipoff.channels.services import conversation_handle, inbound_seen
 
 BATCH = 50
 MAX_ATTACHMENTS = 10

@@ -16,7 +16,8 @@ from tipoff.channels.accounts import credentials_of
 from tipoff.channels.conversation.engine import Incoming
 from tipoff.channels.media import MediaRef
 from tipoff.channels.models import ChannelAccount
-from tipoff.channels.services import conversation_handle, reply_plan
+from tipoff.channels.outbox import reply_plan
+from tipoff.channels.services import conversation_handle
 from tipoff.channels.signing import MalformedPayload, PayloadTooLarge, json_body, same
 
 MESSAGE_LIMIT_BYTES = 4000  # Telegram allows 4096 characters a message

@@ -17,7 +17,8 @@ from tipoff.channels.accounts import credentials_of
 from tipoff.channels.conversation.engine import Incoming
 from tipoff.channels.media import MediaRef
 from tipoff.channels.models import ChannelAccount
-from tipoff.channels.services import conversation_handle, inbound_seen, reply_plan
+from tipoff.channels.outbox import reply_plan
+from tipoff.channels.services import conversation_handle, inbound_seen
 from tipoff.channels.signing import MAX_BODY_BYTES
 from tipoff.channels.twilio import signature
 

@@ -20,12 +20,8 @@ from tipoff.channels.accounts import credentials_of
 from tipoff.channels.conversation.engine import Incoming
 from tipoff.channels.media import MediaRef
 from tipoff.channels.models import ChannelAccount
-from tipoff.channels.services import (
-    conversation_forget,
-    conversation_handle,
-    reply_plan,
-    signed_query_check,
-)
+from tipoff.channels.outbox import reply_plan
+from tipoff.channels.services import conversation_forget, conversation_handle, signed_query_check
 from tipoff.channels.signing import (
     MalformedPayload,
     PayloadTooLarge,
