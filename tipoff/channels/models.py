@@ -76,6 +76,10 @@ class Conversation(models.Model):
     def __str__(self) -> str:
         return f"conversation {self.pk} ({self.step})"
 
+    def state_label(self) -> str:
+        """The label the encrypted state is bound to (see ``keys``)."""
+        return f"conversation:{self.account_id}:{bytes(self.sender_lookup).hex()}"
+
 
 class InboundMessage(models.Model):
     """A delivery already handled, so a retry or replay is recognised (keyed hash only)."""

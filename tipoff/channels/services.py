@@ -41,10 +41,6 @@ class Turn:
     language: str = "zh-hans"
 
 
-def _state_label(conversation: Conversation) -> str:
-    return f"conversation:{conversation.account_id}:{bytes(conversation.sender_lookup).hex()}"
-
-
 def _load(
     account: ChannelAccount, sender: str, now: dt.datetime, *, attempts: int = 3
 ) -> tuple[Conversation, dict, bool]:
@@ -75,7 +71,7 @@ def _load(
         return conversation, {}, expired
     return (
         conversation,
-        keys.open_json(conversation.state, label=_state_label(conversation)) or {},
+        keys.open_json(conversation.state, label=conversation.state_label()) or {},
         False,
     )
 
@@ -179,7 +175,7 @@ def conversation_handle(
         else:
             conversation.language = language
             conversation.step = str(result.state.get("step", "idle"))
-            conversation.state = keys.seal_json(result.state, label=_state_label(conversation))
+            conversation.state = keys.seal_json(result.state, label=conversation.state_label())
             conversation.updated_at = now
             conversation.expires_at = _expiry(result.state, now)
             conversation.save()

@@ -30,12 +30,15 @@ def enqueue_outbox(outbound_id: int) -> None:
 
 @task()
 def fetch_media(media_id: int) -> bool:
-    from tipoff.channels.media import media_fetch
+    """One attempt at fetching a file; a failed attempt schedules the next and ends FAILED."""
+    from tipoff.channels.media import MediaFetchFailed, media_fetch
 
-    delay = media_fetch(media_id)
-    if delay is not None:
-        _enqueue_later(fetch_media, delay, media_id)
-    return delay is None
+    outcome = media_fetch(media_id)
+    if outcome.retry_in is not None:
+        _enqueue_later(fetch_media, outcome.retry_in, media_id)
+    if outcome.failed:
+        raise MediaFetchFailed(outcome.failed)
+    return True
 
 
 @task()
