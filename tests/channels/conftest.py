@@ -100,3 +100,13 @@ def apis(settings: Any) -> Iterator[Any]:
         settings.CHANNELS_WEIBO_API_BASE = apis.base
         settings.CHANNELS_WEIBO_UPLOAD_BASE = apis.base
         yield apis
+
+
+@pytest.fixture
+def amr() -> bytes:
+    """One second of AMR-NB as WeChat records voice messages (RFC 4867 storage format)."""
+    import random
+
+    rng = random.Random(7)
+    frames = (b"\x3c" + bytes(rng.randrange(256) for _ in range(31)) for _ in range(50))
+    return b"#!AMR\n" + b"".join(frames)

@@ -143,26 +143,36 @@ class TelegramDriver(Driver):
         self.secret = creds["secret_token"]
         self.chat_id = 55501234
         self.sender = str(self.chat_id)
+        self.language_code: str | None = "en"  # the reporter's app language
+        self.last_message_id = 0
+
+    def _message(self, message_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+        sender: dict[str, Any] = {"id": self.chat_id, "is_bot": False, "first_name": "A"}
+        if self.language_code:
+            sender["language_code"] = self.language_code
+        return {
+            "message_id": message_id,
+            "from": sender,
+            "chat": {"id": self.chat_id, "type": "private", "first_name": "A"},
+            "date": int(time.time()),
+            **fields,
+        }
 
     def update(
         self, message: dict[str, Any], *, update_id: int | None = None, secret: str | None = None
     ) -> Any:
+        self.last_message_id = next(_ids)
         update = {
             "update_id": update_id or next(_ids),
-            "message": {
-                "message_id": next(_ids),
-                "from": {
-                    "id": self.chat_id,
-                    "is_bot": False,
-                    "first_name": "A",
-                    "language_code": "en",
-                },
-                "chat": {"id": self.chat_id, "type": "private", "first_name": "A"},
-                "date": int(time.time()),
-                **message,
-            },
+            "message": self._message(self.last_message_id, message),
         }
         return self.post(json.dumps(update), secret=secret)
+
+    def edit(self, message_id: int, text: str) -> str:
+        """The reporter edits an earlier message (Telegram sends ``edited_message``)."""
+        edited = self._message(message_id, {"text": text, "edit_date": int(time.time())})
+        update = {"update_id": next(_ids), "edited_message": edited}
+        return self.text_of(self.post(json.dumps(update)))
 
     def post(self, raw: str | bytes, *, secret: str | None = None) -> Any:
         return self.client.post(

@@ -130,12 +130,12 @@ messages = st.one_of(
     words.map(lambda w: Incoming(text=w)),
     st.tuples(words, refs).map(lambda p: Incoming(text=p[0], ref=p[1])),
     st.tuples(words, refs).map(lambda p: Incoming(kind="edit", text=p[0], ref=p[1])),
-    words.map(lambda w: Incoming(text=w, caption=True)),
     st.tuples(words, st.sampled_from(["en", "zh-hans", None])).map(
         lambda p: Incoming(text=p[0], language=p[1])
     ),
     st.text(max_size=50).map(lambda w: Incoming(text=w)),
-    st.just(Incoming(kind="media", media_note="accepted")),
+    st.just(Incoming(kind="media", media_notes=["accepted"])),
+    words.map(lambda w: Incoming(kind="media", media_notes=["accepted", "too_large"], text=w)),
     st.just(Incoming(kind="location", latitude=1.5, longitude=2.5, label="here")),
     st.sampled_from(["report", "status", "teams", "welcome"]).map(
         lambda m: Incoming(kind="menu", menu=m)

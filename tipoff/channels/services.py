@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -134,7 +135,11 @@ def conversation_handle(
     incoming: Incoming,
     dedupe_key: str = "",
     media_ref: media.MediaRef | None = None,
+    media_refs: Sequence[media.MediaRef] = (),
 ) -> Turn:
+    """One delivery from a reporter: a message, files with the text that came with them, an
+    event. ``dedupe_key`` recognises the service's retries."""
+    refs = [*media_refs, *([media_ref] if media_ref is not None else [])]
     now = timezone.now()
     with transaction.atomic():
         if dedupe_key and inbound_seen(account=account, key=dedupe_key):
@@ -150,10 +155,11 @@ def conversation_handle(
                 state["lang"] = detected or incoming.language or state["lang"]
             elif detected and detected == incoming.language:
                 state["lang"] = detected
-        if media_ref is not None:
-            incoming.media_note = media.media_record(
-                conversation=conversation, state=state, ref=media_ref
-            )
+        if refs:
+            incoming.kind = "media"
+            incoming.media_notes = [
+                media.media_record(conversation=conversation, state=state, ref=ref) for ref in refs
+            ]
         language = str(state.get("lang", "zh-hans"))
         ports = DbPorts(account=account, conversation=conversation)
         with translation.override(language):

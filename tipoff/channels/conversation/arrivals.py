@@ -53,15 +53,14 @@ class ArrivalSteps(Steps):
 
     # --- files and places ------------------------------------------------------------------
 
+    # Implemented by the engine: a text message in the current step.
+    def _text(self, incoming: Incoming) -> None:
+        raise NotImplementedError
+
     def _media(self, incoming: Incoming) -> None:
-        note = incoming.media_note
-        if note == "too_many":
-            self.replies.append(_("You cannot add more files to this report."))
-        elif note == "too_large":
-            self.replies.append(_("This file is too large."))
-        elif note.startswith("rejected"):
-            self.replies.append(note.partition(":")[2] or _("This file cannot be accepted."))
-        elif note == "not_now":
+        """Files (one delivery may bring several), and the text that came with them."""
+        notes = incoming.media_notes or ["accepted"]
+        if "not_now" in notes:
             # Files for a report already made go through the website, where the receipt
             # opens the report; here the report's key is held only briefly.
             self.replies.append(
@@ -71,14 +70,28 @@ class ArrivalSteps(Steps):
                 )
             )
             return self._reprompt()
-        else:
+        for note in notes:
+            if note == "too_many":
+                self.replies.append(_("You cannot add more files to this report."))
+            elif note == "too_large":
+                self.replies.append(_("This file is too large."))
+            elif note.startswith("rejected"):
+                self.replies.append(note.partition(":")[2] or _("This file cannot be accepted."))
+        if "accepted" in notes:
             count = self.ports.media()
             total = count.ready + count.pending
             self.replies.append(_("File received (%(n)d so far).") % {"n": total})
-        if self.step == "idle" and note == "accepted":
+        text = incoming.text.strip()
+        if self.step == "idle" and "accepted" in notes:
+            if parsing.is_story(text) or (text and incoming.title):
+                return self._start_with_story(text, incoming.title)
             self._start()
             self.replies.append(_("It will be part of your report. A few questions first:"))
             return self._go("category")
+        if text:
+            if self.step == "evidence" and parsing.command_of(text) is None:
+                return self._caption(text)
+            return self._text(Incoming(text=text, ref=incoming.ref, title=incoming.title))
         if self.step == "evidence":
             self.replies.append(_("Send more, or send “done” to continue."))
         elif self.step != "idle":

@@ -75,6 +75,9 @@ class Engine(ArrivalSteps, ReviewSteps, FollowUpSteps):
             return self._location(incoming)
         if incoming.kind == "edit":
             return self._edit(incoming)
+        return self._text(incoming)
+
+    def _text(self, incoming: Incoming) -> None:
         text = incoming.text.strip()
         code = parsing.status_request(text)
         if code:
@@ -88,8 +91,6 @@ class Engine(ArrivalSteps, ReviewSteps, FollowUpSteps):
             return self._cancel()
         if command in ("help", "report", "status", "teams"):
             return self._menu(command)
-        if incoming.caption and command is None and self.step == "evidence":
-            return self._caption(text)
         self._remember_ref(incoming.ref)
         if self.step == "idle":
             return self._on_idle(text, command, title=incoming.title)

@@ -9,18 +9,18 @@ from typing import Any, Protocol
 @dataclass
 class Incoming:
     kind: str = "text"  # text | media | location | menu | edit | unsupported
+    # What the reporter wrote; with files, the text that came with them (a photo's caption,
+    # a voice message's transcript, an e-mail's body).
     text: str = ""
     menu: str = ""  # report | status | teams | welcome (menu clicks, subscribe events)
     latitude: float | None = None
     longitude: float | None = None
     label: str = ""
-    media_note: str = (
-        ""  # accepted | too_many | too_large | rejected:… | not_now (set by the caller)
-    )
+    # One per file in this delivery: accepted | too_many | too_large | rejected:… | not_now
+    # (set by the caller when it records the files).
+    media_notes: list[str] = field(default_factory=list)
     # The channel's id of this message (Telegram's message_id): a later edit names it.
     ref: str = ""
-    # Text that came with a file: a photo's caption, a voice message's transcript.
-    caption: bool = False
     # The language the reporter's app is set to, when the channel tells (Telegram).
     language: str | None = None
     # An e-mail's subject: part of the story when a first message tells one.

@@ -87,7 +87,10 @@ def _incoming(message: dict[str, str]) -> tuple[Incoming | None, MediaRef | None
     if kind == "text":
         return Incoming(text=message.get("Content", "")[:6000]), None
     if kind in MEDIA_TYPES:
-        return Incoming(kind="media"), MediaRef(
+        # With speech recognition on, a voice message carries its transcript: that is what
+        # the reporter said (read as their text), and the recording is kept as evidence.
+        transcript = message.get("Recognition", "")[:6000] if kind == "voice" else ""
+        return Incoming(kind="media", text=transcript), MediaRef(
             kind=MEDIA_TYPES[kind], ref=message.get("MediaId", "")
         )
     if kind == "location":
@@ -120,9 +123,15 @@ def _answer(
     incoming, media_ref = _incoming(message)
     if incoming is None:
         return _text("success", 200)
-    dedupe = (
-        message.get("MsgId")
-        or f"{openid}|{message.get('CreateTime', '')}|{message.get('Event', '')}"
+    # Events have no MsgId: sender, time, event and its key (two menu clicks in one second
+    # differ by key).
+    dedupe = message.get("MsgId") or "|".join(
+        (
+            openid,
+            message.get("CreateTime", ""),
+            message.get("Event", ""),
+            message.get("EventKey", ""),
+        )
     )
     turn = conversation_handle(
         account=account, sender=openid, incoming=incoming, dedupe_key=dedupe, media_ref=media_ref
