@@ -92,6 +92,14 @@ def test_client_sign_offs_are_cut(signature: str) -> None:
     assert reading.reply_text(f"确认\n\n{signature}\n") == "确认"
 
 
+def test_a_story_quoting_a_document_is_kept_whole() -> None:
+    story = (
+        "局长在2023年的工作总结中写道：\n“本年度无公务接待超标情况”。\n"
+        "实际上他每周都在酒店宴请。On the expense form he wrote:\n“office supplies”."
+    )
+    assert reading.reply_text(story) == story
+
+
 def test_a_story_with_lists_and_dashes_is_kept_whole() -> None:
     story = (
         "He took money three times:\n- 1 May, 2,000 yuan\n- 8 May, 3,000 yuan\n\n"

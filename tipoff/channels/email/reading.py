@@ -189,11 +189,13 @@ _QUOTE_HEADERS = [
     re.compile(r"^-{3,}\s*(Original Message|原始邮件|邮件原件)\s*-{3,}$", re.I),
     re.compile(r"^_{10,}$"),
     # NetEase, iPhone and Gmail in Chinese: 在 2024-05-06 09:12:33，"…" <…> 写道：
-    re.compile(r"^(在|于|於).{0,160}(写道|寫道)\s*[:：]$"),
-    re.compile(r"^.{0,160}(\d{4}|@|<).{0,160}(写道|寫道)\s*[:：]$"),
+    # (a time or an address in it: a story's own 他在总结中写道： is not a quote header)
+    re.compile(r"^(?=.*(\d{1,2}:\d{2}|@|<)).{0,240}(写道|寫道)\s*[:：]$"),
     # English clients: On Mon, 6 May 2024 at 09:12, Name <a@b> wrote:
-    re.compile(r"^On\s.{0,200}\swrote:$", re.I),
+    re.compile(r"^On\s(?=.*(\d{1,2}:\d{2}|@|<)).{0,240}\swrote:$", re.I),
 ]
+# Looser forms, taken as a quote header only when quoted (">") lines follow.
+_ATTRIBUTION = re.compile(r"^(On\s.{0,240}\swrote:|.{0,240}(写道|寫道)\s*[:：])$", re.I)
 # Outlook / Foxmail header blocks without a separator: 发件人: … then 发送时间: or 日期:
 _FROM_LINE = re.compile(r"^\**\s*(发件人|寄件者|From)\s*\**\s*[:：]", re.I)
 _HEADER_LINE = re.compile(
@@ -224,6 +226,9 @@ def _cut_at_quote(lines: list[str]) -> list[str]:
             return lines[:index]
         following = [x.strip() for x in lines[index + 1 : index + 4]]
         if _FROM_LINE.match(line) and any(_HEADER_LINE.match(x) for x in following):
+            return lines[:index]
+        after = next((x for x in following if x), "")
+        if _ATTRIBUTION.match(line) and after.startswith(">"):
             return lines[:index]
     return lines
 
