@@ -86,6 +86,23 @@ def test_requests_said_in_a_sentence(typed: str, intent: str | None) -> None:
     assert intent_of(typed) == intent
 
 
+@pytest.mark.parametrize(
+    ("typed", "story"),
+    [
+        ("我要举报市交通局王局长上周开公车去参加婚礼", True),
+        ("The director of the roads office took money from contractors last May", True),
+        ("我想了解一下举报的流程是怎样的？", False),
+        ("请问匿名举报会被查到吗", False),
+        ("How long does it take before someone answers?", False),
+        ("你好", False),
+    ],
+)
+def test_what_counts_as_a_story_told_first(typed: str, story: bool) -> None:
+    from tipoff.channels.conversation.parsing import is_story
+
+    assert is_story(typed) is story
+
+
 @pytest.mark.django_db
 def test_greeting_with_a_request_starts_the_report(client: Any, body: Any) -> None:
     wechat = WeChatDriver(client, body.body, safe=True)

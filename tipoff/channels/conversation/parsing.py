@@ -154,11 +154,21 @@ def intent_of(text: str) -> str | None:
     return None
 
 
+_QUESTION = re.compile(
+    r"[?？]\s*$|吗|怎么|如何|怎样|什么|是否|能不能|可不可以|^(how|what|where|why|can|could|is|are|do|does)\b",
+    re.IGNORECASE,
+)
+
+
 def is_story(text: str) -> bool:
-    """Long enough to be an account of what happened (not a greeting or a command)."""
+    """Long enough to be an account of what happened (not a greeting, a command or a question)."""
     cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
     words = re.findall(r"[A-Za-z]+", text)
-    return command_of(text) is None and (cjk >= 10 or len(words) >= 6 or cjk + len(words) >= 10)
+    if command_of(text) is not None:
+        return False
+    if len(text) <= 60 and _QUESTION.search(text.strip()):
+        return False  # 我想了解一下举报的流程是怎样的？ asks; it does not tell
+    return cjk >= 10 or len(words) >= 6 or cjk + len(words) >= 10
 
 
 def number_of(text: str) -> int | None:
