@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 PORT=${PORT:-8000}
+# The public address: webhook URLs are made from it and Twilio signs it, so it follows PORT.
+export SITE_URL=${SITE_URL:-http://127.0.0.1:${PORT}}
 PY=.venv/bin/python
 mkdir -p var
 $PY manage.py migrate --noinput -v 0

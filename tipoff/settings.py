@@ -38,10 +38,22 @@ if PRODUCTION and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40):
         "Refusing to start in production with the default or a short SECRET_KEY: "
         "set SECRET_KEY to at least 40 random characters."
     )
+# --- Channels (messaging channels; docs/channels.md) -----------------------------------
 CHANNELS_KEY = env_str("CHANNELS_KEY", "" if PRODUCTION else "dev-channels:" + SECRET_KEY)
 # "http" talks to the real channel APIs; "null" records what would be sent.
 CHANNELS_TRANSPORT = env_str("CHANNELS_TRANSPORT", "null" if TESTING else "http")
 CHANNELS_REPLY_BUDGET_SECONDS = float(env_str("CHANNELS_REPLY_BUDGET_SECONDS", "4.0"))
+# WeChat's plain mode (明文模式) signs the query string only, not the message:
+# production refuses it unless explicitly allowed here (use safe mode, 安全模式).
+CHANNELS_WECHAT_PLAIN_MODE = env_bool("CHANNELS_WECHAT_PLAIN_MODE", default=not PRODUCTION)
+# Where each service's API is called: the public hosts by default, or a proxy
+# (deployments in mainland China) or a local test server.
+CHANNELS_WECHAT_API_BASE = env_str("CHANNELS_WECHAT_API_BASE", "https://api.weixin.qq.com")
+CHANNELS_TELEGRAM_API_BASE = env_str("CHANNELS_TELEGRAM_API_BASE", "https://api.telegram.org")
+CHANNELS_WEIBO_API_BASE = env_str("CHANNELS_WEIBO_API_BASE", "https://m.api.weibo.com")
+CHANNELS_WEIBO_UPLOAD_BASE = env_str("CHANNELS_WEIBO_UPLOAD_BASE", "https://upload.api.weibo.com")
+CHANNELS_TWILIO_API_BASE = env_str("CHANNELS_TWILIO_API_BASE", "https://api.twilio.com")
+# --- end of Channels ----------------------------------------------------------------------
 # Attendance face templates are encrypted under a key derived from this (never in the database).
 _DEV_ATTENDANCE_KEY = keyed_hash(SECRET_KEY.encode(), b"attendance", person=b"dev-attendance").hex()
 ATTENDANCE_KEY = env_str("ATTENDANCE_KEY") or ("" if PRODUCTION else _DEV_ATTENDANCE_KEY)

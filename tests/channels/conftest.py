@@ -73,3 +73,40 @@ def thread_of(body: Any) -> Any:
         ]
 
     return _thread
+
+
+@pytest.fixture
+def content_of(body: Any) -> Any:
+    """``content_of(report)``: what the reporter wrote, decrypted as the body's staff would."""
+    from tipoff.reports.selectors import report_content, report_data_key
+
+    def _content(report: Any) -> Any:
+        key = report_data_key(report=report, body_private_key=body.private_key)
+        return report_content(report=report, data_key=key)
+
+    return _content
+
+
+@pytest.fixture
+def apis(settings: Any) -> Iterator[Any]:
+    """The services' APIs on a local server (fake_apis.py); the real HTTP clients call it."""
+    from fake_apis import serve
+
+    for apis in serve():
+        settings.CHANNELS_TRANSPORT = "http"
+        settings.CHANNELS_WECHAT_API_BASE = apis.base
+        settings.CHANNELS_TELEGRAM_API_BASE = apis.base
+        settings.CHANNELS_TWILIO_API_BASE = apis.base
+        settings.CHANNELS_WEIBO_API_BASE = apis.base
+        settings.CHANNELS_WEIBO_UPLOAD_BASE = apis.base
+        yield apis
+
+
+@pytest.fixture
+def amr() -> bytes:
+    """One second of AMR-NB as WeChat records voice messages (RFC 4867 storage format)."""
+    import random
+
+    rng = random.Random(7)
+    frames = (b"\x3c" + bytes(rng.randrange(256) for _ in range(31)) for _ in range(50))
+    return b"#!AMR\n" + b"".join(frames)

@@ -42,11 +42,11 @@ class Driver:
 class WeChatDriver(Driver):
     kind = "wechat"
 
-    def __init__(self, client: Any, body: Any, *, safe: bool) -> None:
+    def __init__(self, client: Any, body: Any, *, safe: bool, **extra: str) -> None:
         account, _ = account_create(
             body=body,
             kind="wechat",
-            credentials={"token": TOKEN, "aes_key": AES_KEY, "app_id": APP_ID},
+            credentials={"token": TOKEN, "aes_key": AES_KEY, "app_id": APP_ID, **extra},
         )
         self.account = account
         self.sim = WeChatSim(client, webhook_path(account), safe=safe)
@@ -70,9 +70,9 @@ class WeiboDriver(Driver):
     kind = "weibo"
     SECRET = "weibo-app-secret-0001"
 
-    def __init__(self, client: Any, body: Any) -> None:
+    def __init__(self, client: Any, body: Any, **extra: str) -> None:
         account, _ = account_create(
-            body=body, kind="weibo", credentials={"app_secret": self.SECRET}
+            body=body, kind="weibo", credentials={"app_secret": self.SECRET, **extra}
         )
         self.account, self.client, self.url = account, client, webhook_path(account)
         self.sender = "2489518277"
@@ -135,34 +135,44 @@ class WeiboDriver(Driver):
 class TelegramDriver(Driver):
     kind = "telegram"
 
-    def __init__(self, client: Any, body: Any) -> None:
+    def __init__(self, client: Any, body: Any, *, bot_token: str = "123:ABC") -> None:  # noqa: S107
         account, creds = account_create(
-            body=body, kind="telegram", credentials={"bot_token": "123:ABC"}
+            body=body, kind="telegram", credentials={"bot_token": bot_token}
         )
         self.account, self.client, self.url = account, client, webhook_path(account)
         self.secret = creds["secret_token"]
         self.chat_id = 55501234
         self.sender = str(self.chat_id)
+        self.language_code: str | None = "en"  # the reporter's app language
+        self.last_message_id = 0
+
+    def _message(self, message_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+        sender: dict[str, Any] = {"id": self.chat_id, "is_bot": False, "first_name": "A"}
+        if self.language_code:
+            sender["language_code"] = self.language_code
+        return {
+            "message_id": message_id,
+            "from": sender,
+            "chat": {"id": self.chat_id, "type": "private", "first_name": "A"},
+            "date": int(time.time()),
+            **fields,
+        }
 
     def update(
         self, message: dict[str, Any], *, update_id: int | None = None, secret: str | None = None
     ) -> Any:
+        self.last_message_id = next(_ids)
         update = {
             "update_id": update_id or next(_ids),
-            "message": {
-                "message_id": next(_ids),
-                "from": {
-                    "id": self.chat_id,
-                    "is_bot": False,
-                    "first_name": "A",
-                    "language_code": "en",
-                },
-                "chat": {"id": self.chat_id, "type": "private", "first_name": "A"},
-                "date": int(time.time()),
-                **message,
-            },
+            "message": self._message(self.last_message_id, message),
         }
         return self.post(json.dumps(update), secret=secret)
+
+    def edit(self, message_id: int, text: str) -> str:
+        """The reporter edits an earlier message (Telegram sends ``edited_message``)."""
+        edited = self._message(message_id, {"text": text, "edit_date": int(time.time())})
+        update = {"update_id": next(_ids), "edited_message": edited}
+        return self.text_of(self.post(json.dumps(update)))
 
     def post(self, raw: str | bytes, *, secret: str | None = None) -> Any:
         return self.client.post(
@@ -197,14 +207,14 @@ class TelegramDriver(Driver):
 class TwilioDriver(Driver):
     SITE = "http://127.0.0.1:8000"
 
-    def __init__(self, client: Any, body: Any, *, kind: str) -> None:
+    def __init__(self, client: Any, body: Any, *, kind: str, **extra: str) -> None:
         self.kind = kind
         self.token = "twilio-auth-token-0001"
         self.account_sid = "AC" + "1" * 32
         account, _ = account_create(
             body=body,
             kind=kind,
-            credentials={"account_sid": self.account_sid, "auth_token": self.token},
+            credentials={"account_sid": self.account_sid, "auth_token": self.token, **extra},
         )
         self.account, self.client, self.url = account, client, webhook_path(account)
         prefix = "whatsapp:" if kind == "whatsapp" else ""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import email
 from collections.abc import Iterator
 from email.message import EmailMessage
 from email.utils import make_msgid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,11 +16,13 @@ from imap_tools import MailBoxUnencrypted
 from mailservers import Imap, SmtpSink, start_dovecot, start_smtp_sink
 
 from tipoff.channels.accounts import account_create
-from tipoff.channels.email.poller import mailbox_poll, reply_text
+from tipoff.channels.email.poller import mailbox_poll
+from tipoff.channels.email.reading import reply_text
 from tipoff.channels.models import Conversation
 from tipoff.reports.models import Author, Report
 
 REPORTER = "whistle@example.org"
+SAMPLES = Path(__file__).parent / "mail_samples"
 MAILBOX = "jubao@commission.example"
 
 
@@ -92,14 +97,31 @@ class Reporter:
         ) as box:
             box.append(message.as_bytes(), "INBOX")
 
-    def say(self, text: str, **kw: Any) -> str:
+    def deliver_sample(self, name: str) -> None:
+        """A sample as its client sent it, from this reporter's address (see mail_samples/)."""
+        raw = (SAMPLES / name).read_bytes()
+        sender = email.message_from_bytes(raw)["From"].rpartition("<")[2].rstrip(">").encode()
+        with MailBoxUnencrypted(self.imap.host, self.imap.port).login(
+            self.imap.user, self.imap.password
+        ) as box:
+            box.append(raw.replace(sender, REPORTER.encode()), "INBOX")
+
+    def answers(self, deliver: Any) -> list[Any]:
         before = len(self.smtp.messages)
-        self.deliver(text, **kw)
+        deliver()
         with self.capture(execute=True):
             assert mailbox_poll(self.account) >= 1
         answers = self.smtp.to(REPORTER)[before:]
         assert answers, "no answer by e-mail"
         assert all(m["From"] == MAILBOX for m in answers)
+        return answers
+
+    def say(self, text: str, **kw: Any) -> str:
+        answers = self.answers(lambda: self.deliver(text, **kw))
+        return "\n\n".join(_body(m) for m in answers)
+
+    def send_sample(self, name: str) -> str:
+        answers = self.answers(lambda: self.deliver_sample(name))
         return "\n\n".join(_body(m) for m in answers)
 
 
@@ -124,8 +146,7 @@ def test_quoted_text_is_cut_off() -> None:
 def test_report_by_email_status_and_reply(
     reporter: Reporter, body: Any, jpeg: bytes, inspector_says: Any, thread_of: Any
 ) -> None:
-    assert "1." in reporter.say("Hello, I want to report something.")
-    reporter.say("1")
+    assert "1. Bureaucratism" in reporter.say("Hello, I want to report something.")
     reporter.say("2")  # formalism
     reporter.say("skip")
     reporter.say("Zhao Liu, section chief")
@@ -135,7 +156,7 @@ def test_report_by_email_status_and_reply(
     assert "1" in reporter.say("Here is a photo of the record.", attachment=jpeg)
     reporter.say("done")
     review = reporter.say("1")
-    assert "Zhao Liu" in review
+    assert "Official: Zhao Liu, section chief" in review
     final = reporter.say("confirm")
     code = receipt_in(final)  # the receipt goes back by e-mail, and only there
     report = Report.objects.get()
@@ -170,3 +191,43 @@ def test_mail_failing_dmarc_is_not_answered(reporter: Reporter, smtp: SmtpSink) 
     reporter.deliver("1", forged=True)
     assert mailbox_poll(reporter.account) == 1
     assert smtp.to(REPORTER) == [] and not Conversation.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_made_from_the_mail_clients_people_use(
+    reporter: Reporter, smtp: SmtpSink, content_of: Any
+) -> None:
+    """A complete first mail (story, subject and photo) is kept and the rest asked; each answer
+    comes from another client's real-style mail (issue 14 items 1-3 and 9)."""
+    first = reporter.answers(lambda: reporter.deliver_sample("qq_first_report_with_photo.eml"))
+    text = _body(first[0])
+    assert "已作为举报内容保存" in text and "已收到文件" in text and "1. 官僚主义" in text
+    # The answer joins the reporter's thread.
+    assert first[0]["In-Reply-To"] == "<tencent_9A8B7C6D5E4F3A2B1C0D9E8F7A6B5C4D3E09@qq.com>"
+    assert "tencent_9A8B7C6D5E4F3A2B1C0D9E8F7A6B5C4D3E09@qq.com" in first[0]["References"]
+    assert "举报市交通运输局王局长公车私用" in str(
+        email.header.make_header(email.header.decode_header(first[0]["Subject"]))
+    )
+    assert "单位" in reporter.send_sample("iphone_zh.eml")  # 5: official cars
+    assert "被举报人是谁" in reporter.send_sample("sina_html_only_gbk.eml")  # 跳过 (HTML only)
+    assert "什么时候" in reporter.send_sample("outlook_zh_gb2312.eml")  # 陈喆，科长 (GBK as gb2312)
+    assert "发生在哪里" in reporter.send_sample("gmail_en.eml")  # yesterday
+    asked = reporter.send_sample("thunderbird_flowed.eml")  # where (format=flowed)
+    assert "车牌号" in asked  # the story was given first: no "what happened?"
+    reporter.send_sample("qq_mail_gb18030.eml")  # 粤B12345
+    reporter.say("跳过")
+    reporter.say("完成")
+    review = reporter.say("1")
+    assert "陈喆, 科长" in review and "粤B12345" in review
+    final = reporter.answers(lambda: reporter.deliver_sample("netease_163_gbk.eml"))  # 确认
+    receipt_in(_body(final[0]))
+    # (Coremail puts the sender in its Message-ID, so it carries the address replaced above.)
+    assert final[0]["In-Reply-To"] == "<5b0a3c1e.3f7b.18f4a2c9d1e.Coremail.whistle@example.org>"
+    report = Report.objects.get()
+    content = content_of(report)
+    assert content.what.startswith("举报市交通运输局王局长公车私用\n您好：")
+    assert (content.official_name, content.official_position) == ("陈喆", "科长")
+    assert content.place == "Outside the city hall, in the car park next to the east gate."
+    assert report.occurred_on == dt.date.today() - dt.timedelta(days=1)
+    assert content.answers == {"plate": "粤B12345"}
+    assert report.evidence.count() == 1

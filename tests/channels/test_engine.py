@@ -115,12 +115,27 @@ words = st.sampled_from(
         "A long enough description of what happened.",
         "粤B12345",
         "4",
+        "7",
+        "keep",
+        "保留",
+        "5万元",
+        "十余人",
+        "张明 副局长",
+        "你好，我要举报",
+        "我要举报市交通局王局长上周开公车去参加婚礼",
     ]
 )
+refs = st.sampled_from(["", "m1", "m2", "m3"])
 messages = st.one_of(
     words.map(lambda w: Incoming(text=w)),
+    st.tuples(words, refs).map(lambda p: Incoming(text=p[0], ref=p[1])),
+    st.tuples(words, refs).map(lambda p: Incoming(kind="edit", text=p[0], ref=p[1])),
+    st.tuples(words, st.sampled_from(["en", "zh-hans", None])).map(
+        lambda p: Incoming(text=p[0], language=p[1])
+    ),
     st.text(max_size=50).map(lambda w: Incoming(text=w)),
-    st.just(Incoming(kind="media", media_note="accepted")),
+    st.just(Incoming(kind="media", media_notes=["accepted"])),
+    words.map(lambda w: Incoming(kind="media", media_notes=["accepted", "too_large"], text=w)),
     st.just(Incoming(kind="location", latitude=1.5, longitude=2.5, label="here")),
     st.sampled_from(["report", "status", "teams", "welcome"]).map(
         lambda m: Incoming(kind="menu", menu=m)
@@ -172,3 +187,5 @@ def test_parsing_helpers() -> None:
     assert parsing.status_request("查询 1234 5678 9012 3456 7890") == "12345678901234567890"
     assert parsing.detect_language("举报") == "zh-hans" and parsing.detect_language("hi") == "en"
     assert parsing.split_official("王五，局长") == ("王五", "局长")
+    assert parsing.split_official("张明 副局长") == ("张明", "副局长")
+    assert parsing.command_of("保留") == "keep"

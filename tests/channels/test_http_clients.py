@@ -1,16 +1,20 @@
-"""The real channel API clients, over real HTTP, against a local stand-in for each service."""
+"""The real channel API clients, over real HTTP, against local stand-ins that answer as each
+service's published protocol says (fake_apis.py), at the configured API bases."""
 
 from __future__ import annotations
 
-import base64
-import json
-import threading
 import urllib.parse
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from fake_apis import (
+    TELEGRAM_BOT,
+    TWILIO_SID,
+    TWILIO_TOKEN,
+    WECHAT_APP_ID,
+    WECHAT_SECRET,
+    WEIBO_TOKEN,
+)
 
 from tipoff.channels.clients import ChannelError, MediaTooLarge
 from tipoff.channels.telegram.client import TelegramClient
@@ -21,143 +25,91 @@ from tipoff.channels.weibo.client import WeiboClient
 PHOTO = b"\xff\xd8\xff\xe0" + b"p" * 2000
 
 
-class FakeApis(BaseHTTPRequestHandler):
-    seen: list[tuple[str, str, dict, bytes]] = []
-
-    def log_message(self, *args: Any) -> None:  # quiet
-        pass
-
-    def _reply(self, status: int, body: bytes, content_type: str = "application/json") -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _json(self, data: dict) -> None:
-        self._reply(200, json.dumps(data).encode())
-
-    def do_GET(self) -> None:
-        self._route("GET", b"")
-
-    def do_POST(self) -> None:
-        self._route("POST", self.rfile.read(int(self.headers.get("Content-Length", 0))))
-
-    def _route(self, method: str, body: bytes) -> None:
-        url = urllib.parse.urlparse(self.path)
-        query = dict(urllib.parse.parse_qsl(url.query))
-        FakeApis.seen.append((method, url.path, dict(self.headers), body))
-        if url.path == "/cgi-bin/token":
-            ok = query.get("secret") == "app-secret"
-            return self._json(
-                {"access_token": "TOKEN1", "expires_in": 7200} if ok else {"errcode": 40125}
-            )
-        if url.path == "/cgi-bin/message/custom/send":
-            return self._json({"errcode": 0 if query.get("access_token") == "TOKEN1" else 40001})
-        if url.path == "/cgi-bin/media/get":
-            if query.get("media_id") == "M1":
-                return self._reply(200, PHOTO, "image/jpeg")
-            return self._json({"errcode": 40007, "errmsg": "invalid media_id"})
-        if url.path == "/bot123:ABC/sendMessage":
-            return self._json({"ok": True, "result": {}})
-        if url.path == "/bot123:ABC/getFile":
-            file_id = json.loads(body)["file_id"]
-            size = 10**9 if file_id == "HUGE" else len(PHOTO)
-            return self._json(
-                {
-                    "ok": True,
-                    "result": {"file_id": file_id, "file_size": size, "file_path": "photos/1.jpg"},
-                }
-            )
-        if url.path == "/file/bot123:ABC/photos/1.jpg":
-            return self._reply(200, PHOTO, "image/jpeg")
-        if url.path.endswith("/Messages.json"):
-            return self._json({"sid": "SM1", "status": "queued"})
-        if url.path == "/media/ME1":
-            expected = "Basic " + base64.b64encode(b"AC1:tok").decode()
-            if self.headers.get("Authorization") != expected:
-                return self._reply(401, b"{}")
-            return self._reply(200, PHOTO, "image/jpeg")
-        if url.path == "/weibo/reply":
-            return self._json({"result": True})
-        if url.path == "/weibo/media":
-            return self._reply(200, PHOTO, "image/jpeg")
-        return self._reply(404, b"{}")
+def test_each_api_base_comes_from_settings(settings: Any) -> None:
+    settings.CHANNELS_WECHAT_API_BASE = "https://wx-proxy.example.cn/"
+    settings.CHANNELS_TELEGRAM_API_BASE = "https://tg-proxy.example.org"
+    settings.CHANNELS_TWILIO_API_BASE = "https://twilio-proxy.example.org"
+    settings.CHANNELS_WEIBO_API_BASE = "https://wb-proxy.example.cn"
+    settings.CHANNELS_WEIBO_UPLOAD_BASE = "https://wb-upload-proxy.example.cn"
+    assert WeChatClient({}, account_id=1).base == "https://wx-proxy.example.cn"
+    assert TelegramClient({}, account_id=1).base == "https://tg-proxy.example.org"
+    assert TwilioClient({}, account_id=1).base == "https://twilio-proxy.example.org"
+    weibo = WeiboClient({}, account_id=1)
+    assert weibo.send_url == "https://wb-proxy.example.cn/2/messages/reply.json"
+    assert weibo.media_url == "https://wb-upload-proxy.example.cn/2/mss/msget"
 
 
-@pytest.fixture
-def api() -> Iterator[str]:
-    FakeApis.seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeApis)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-def test_wechat_client(api: str) -> None:
+def test_wechat_client(apis: Any) -> None:
     from django.core.cache import cache
 
-    client = WeChatClient({"app_id": "wx1", "app_secret": "app-secret"}, account_id=1, base=api)
+    client = WeChatClient({"app_id": WECHAT_APP_ID, "app_secret": WECHAT_SECRET}, account_id=1)
     client.send_text(recipient="oOPENID", text="您好")
-    sent = [
-        body for method, path, _h, body in FakeApis.seen if path == "/cgi-bin/message/custom/send"
-    ]
-    assert json.loads(sent[0]) == {
+    assert apis.sent("wechat")[0].json() == {
         "touser": "oOPENID",
         "msgtype": "text",
         "text": {"content": "您好"},
     }
+    apis.media["M1"] = PHOTO
     assert client.fetch_media(ref="M1", max_bytes=10_000) == PHOTO
     with pytest.raises(MediaTooLarge):
         client.fetch_media(ref="M1", max_bytes=100)
     with pytest.raises(ChannelError):
         client.fetch_media(ref="GONE", max_bytes=10_000)
-    assert sum(1 for _m, path, _h, _b in FakeApis.seen if path == "/cgi-bin/token") == 1  # cached
+    assert sum(1 for c in apis.calls if c.path == "/cgi-bin/token") == 1  # the token is cached
     cache.clear()
     with pytest.raises(ChannelError):
-        WeChatClient({"app_id": "wx1", "app_secret": "wrong"}, account_id=2, base=api).send_text(
+        WeChatClient({"app_id": WECHAT_APP_ID, "app_secret": "wrong"}, account_id=2).send_text(
             recipient="o", text="x"
         )
     with pytest.raises(ChannelError):
-        WeChatClient({"app_id": "wx1"}, account_id=3, base=api).send_text(recipient="o", text="x")
+        WeChatClient({"app_id": WECHAT_APP_ID}, account_id=3).send_text(recipient="o", text="x")
 
 
-def test_telegram_client(api: str) -> None:
-    client = TelegramClient({"bot_token": "123:ABC"}, account_id=1, base=api)
+def test_telegram_client(apis: Any) -> None:
+    client = TelegramClient({"bot_token": TELEGRAM_BOT}, account_id=1)
     client.send_text(recipient="555", text="hi")
+    assert apis.sent("telegram")[0].json() == {"chat_id": 555, "text": "hi"}
+    apis.media["F1"] = PHOTO
     assert client.fetch_media(ref="F1", max_bytes=10_000) == PHOTO
     with pytest.raises(MediaTooLarge):
-        client.fetch_media(ref="HUGE", max_bytes=10_000)
+        client.fetch_media(ref="F1", max_bytes=100)
+    with pytest.raises(ChannelError):
+        TelegramClient({"bot_token": "999:WRONG"}, account_id=1).send_text(recipient="5", text="x")
 
 
-def test_twilio_client_sends_auth_only_to_the_gateway(api: str) -> None:
+def test_twilio_client_sends_credentials_only_to_the_api(apis: Any) -> None:
     client = TwilioClient(
-        {"account_sid": "AC1", "auth_token": "tok", "from_number": "+1555"}, account_id=1, base=api
+        {"account_sid": TWILIO_SID, "auth_token": TWILIO_TOKEN, "from_number": "+14155550100"},
+        account_id=1,
     )
     client.send_text(recipient="+8613800138000", text="hello")
-    form = dict(urllib.parse.parse_qsl(FakeApis.seen[-1][3].decode()))
-    assert form == {"From": "+1555", "To": "+8613800138000", "Body": "hello"}
-    assert client.fetch_media(ref=f"{api}/media/ME1", max_bytes=10_000) == PHOTO
+    assert apis.sent("twilio")[0].form() == {
+        "From": "+14155550100",
+        "To": "+8613800138000",
+        "Body": "hello",
+    }
+    apis.media["ME1"] = PHOTO
+    # The webhook names api.twilio.com; the configured base is used instead.
+    url = f"https://api.twilio.com/2010-04-01/Accounts/{TWILIO_SID}/Messages/MM1/Media/ME1"
+    assert client.fetch_media(ref=url, max_bytes=10_000) == PHOTO
+    assert apis.calls[-1].path == "/cdn/ME1" and "Authorization" not in apis.calls[-1].headers
     with pytest.raises(ChannelError):
         client.fetch_media(ref="file:///etc/passwd", max_bytes=10_000)
 
 
-def test_weibo_client(api: str) -> None:
-    client = WeiboClient(
-        {"access_token": "wb"},
-        account_id=1,
-        send_url=f"{api}/weibo/reply",
-        media_url=f"{api}/weibo/media",
-    )
+def test_weibo_client(apis: Any) -> None:
+    client = WeiboClient({"access_token": WEIBO_TOKEN}, account_id=1)
     client.send_text(recipient="2489518277", text="你好")
-    form = dict(urllib.parse.parse_qsl(FakeApis.seen[-1][3].decode()))
-    assert form["receiver_id"] == "2489518277" and json.loads(form["data"]) == {"text": "你好"}
+    form = apis.sent("weibo")[0].form()
+    assert form["receiver_id"] == "2489518277" and form["type"] == "text"
+    assert apis.texts("weibo") == ["你好"]
+    apis.media["tovfid"] = PHOTO
     assert client.fetch_media(ref="tovfid", max_bytes=10_000) == PHOTO
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(client.media_url).query)
+    assert not query  # the token travels in the request, not in the configured URL
 
 
-def test_unreachable_service_is_a_channel_error() -> None:
-    client = TelegramClient({"bot_token": "123:ABC"}, account_id=1, base="http://127.0.0.1:9")
+def test_unreachable_service_is_a_channel_error(settings: Any) -> None:
+    settings.CHANNELS_TELEGRAM_API_BASE = "http://127.0.0.1:9"
     with pytest.raises(ChannelError):
-        client.send_text(recipient="1", text="x")
+        TelegramClient({"bot_token": TELEGRAM_BOT}, account_id=1).send_text(recipient="1", text="x")

@@ -13,7 +13,8 @@ from drivers import TelegramDriver, WeChatDriver
 
 from tipoff.channels.clients import ChannelError
 from tipoff.channels.models import Conversation, InboundMessage, OutboundMessage
-from tipoff.channels.services import channels_purge, split_reply
+from tipoff.channels.outbox import split_reply
+from tipoff.channels.services import channels_purge
 
 
 @pytest.mark.django_db

@@ -126,8 +126,13 @@ def test_telegram_retries_by_update_id_and_odd_updates(client: Any, body: Any) -
     )  # unsupported: polite answer
     group = {"update_id": 9001, "message": {"chat": {"id": -100, "type": "group"}, "text": "hi"}}
     assert json.loads(telegram.post(json.dumps(group)).content) == {}
-    edited = {"update_id": 9002, "edited_message": {"text": "x"}}
-    assert json.loads(telegram.post(json.dumps(edited)).content) == {}
+    edited = {"update_id": 9002, "edited_message": {"text": "x"}}  # no chat: not from Telegram
+    assert telegram.post(json.dumps(edited)).status_code == 400
+    edited_photo = {
+        "update_id": 9003,
+        "edited_message": {"message_id": 3, "chat": {"id": telegram.chat_id, "type": "private"}},
+    }
+    assert json.loads(telegram.post(json.dumps(edited_photo)).content) == {}
 
 
 @pytest.mark.django_db

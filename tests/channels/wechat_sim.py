@@ -42,9 +42,10 @@ class WeChatSim:
         signature: str | None = None,
         encrypted: str | None = None,
         msg_signature: str | None = None,
+        nonce: str | None = None,
     ) -> Any:
         timestamp = timestamp or str(int(time.time()))
-        nonce = secrets.token_hex(5)
+        nonce = nonce or secrets.token_hex(5)
         params = {"timestamp": timestamp, "nonce": nonce, "openid": self.openid}
         params["signature"] = signature or sorted_sha1(TOKEN, timestamp, nonce)
         if self.safe:

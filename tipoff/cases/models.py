@@ -99,6 +99,7 @@ class EventKind(models.TextChoices):
     CONFLICT = "conflict", _("Conflict of interest")
     MERGE = "merge", _("Reports merged in")
     FORWARD = "forward", _("Forwarded from another body")
+    INTAKE = "intake", _("About the intake")
 
 
 class CaseEvent(models.Model):

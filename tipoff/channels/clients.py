@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 
@@ -25,7 +25,9 @@ class MediaTooLarge(Exception):
 
 
 class ChannelClient(Protocol):
-    def send_text(self, *, recipient: str, text: str) -> None: ...
+    def send_text(
+        self, *, recipient: str, text: str, thread: dict[str, Any] | None = None
+    ) -> None: ...
     def fetch_media(self, *, ref: str, max_bytes: int) -> bytes: ...
 
 
@@ -38,7 +40,7 @@ class NullClient:
     def __init__(self, kind: str) -> None:
         self.kind = kind
 
-    def send_text(self, *, recipient: str, text: str) -> None:
+    def send_text(self, *, recipient: str, text: str, thread: dict[str, Any] | None = None) -> None:
         outcome = self.media.get(f"send:{recipient}")
         if isinstance(outcome, Exception):
             raise outcome

@@ -76,6 +76,10 @@ class Conversation(models.Model):
     def __str__(self) -> str:
         return f"conversation {self.pk} ({self.step})"
 
+    def state_label(self) -> str:
+        """The label the encrypted state is bound to (see ``keys``)."""
+        return f"conversation:{self.account_id}:{bytes(self.sender_lookup).hex()}"
+
 
 class InboundMessage(models.Model):
     """A delivery already handled, so a retry or replay is recognised (keyed hash only)."""
@@ -89,6 +93,26 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"delivery {self.pk}"
+
+
+class SignedQuery(models.Model):
+    """A (timestamp, nonce) a service signed, with the body it came with (keyed hashes only).
+
+    WeChat's plain mode and Weibo sign the query string but not the body; this
+    lets a replayed query string with another body be refused.
+    """
+
+    account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="+")
+    digest = models.BinaryField(max_length=32)
+    received_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "digest"], name="signed_query_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"signed query {self.pk}"
 
 
 class MediaStatus(models.TextChoices):
@@ -112,6 +136,10 @@ class PendingMedia(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     content = models.BinaryField(null=True)  # sanitised bytes, encrypted
     created_at = models.DateTimeField()
+    # Still being fetched when the report was confirmed: the report it joins once fetched,
+    # and that report's data key (encrypted) until the fetch settles.
+    report_id = models.PositiveBigIntegerField(null=True)
+    report_key = models.BinaryField(null=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -126,6 +154,8 @@ class OutboundMessage(models.Model):
     account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="+")
     recipient = models.BinaryField()  # encrypted channel identifier
     text = models.BinaryField()  # encrypted
+    # E-mail: the message answered (Message-ID, References, subject), encrypted, for threading.
+    thread = models.BinaryField(null=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField()
 

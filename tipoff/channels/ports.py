@@ -10,10 +10,10 @@ from django.core.cache import cache
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from tipoff.channels import keys
+from tipoff.channels import keys, media
 from tipoff.channels.conversation.engine import MediaCounts, StatusResult, SubmitResult
 from tipoff.channels.conversation.prompts import Catalogue, Choice
-from tipoff.channels.models import ChannelAccount, Conversation, MediaStatus
+from tipoff.channels.models import ChannelAccount, Conversation, MediaStatus, PendingMedia
 from tipoff.lib import ratelimit
 from tipoff.people.models import Body
 from tipoff.people.selectors import categories_active, teams_directory, units_of
@@ -24,6 +24,7 @@ from tipoff.reports.services import (
     ReportInput,
     SubmissionInvalid,
     message_post,
+    report_intake_note,
     report_submit,
     reporter_open,
 )
@@ -64,7 +65,8 @@ class DbPorts:
         self.conversation = conversation
 
     def _media_rows(self):
-        return self.conversation.media.all()
+        """The files of the report being written (not those bound to one already sent)."""
+        return self.conversation.media.filter(report_id__isnull=True)
 
     def media(self) -> MediaCounts:
         counts = MediaCounts()
@@ -81,9 +83,13 @@ class DbPorts:
         self._media_rows().delete()
 
     def submit(self, draft: dict[str, Any], language: str) -> SubmitResult:
+        # Locked: a fetch finishing now either lands before (and is included) or sees the
+        # file bound to the report (and adds it there).
+        rows = list(self._media_rows().select_for_update())
         files = [
             EvidenceFile(data=keys.open_bytes(row.content, label=f"media:{row.pk}"))
-            for row in self._media_rows().filter(status=MediaStatus.READY)
+            for row in rows
+            if row.status == MediaStatus.READY
         ]
         data = ReportInput(
             body=self.account.body,
@@ -108,8 +114,30 @@ class DbPorts:
             submitted = report_submit(data=data)
         except SubmissionInvalid as exc:
             return SubmitResult(errors=exc.errors)
-        self.discard_media()
-        return SubmitResult(receipt=submitted.receipt)
+        missing = [r for r in rows if r.status in (MediaStatus.REJECTED, MediaStatus.FAILED)]
+        pending = [r for r in rows if r.status == MediaStatus.PENDING]
+        if pending:
+            # The reporter does not wait: these join the report when they arrive.
+            access = reporter_open(code=submitted.receipt)
+            for row in pending:
+                if access is not None:
+                    media.media_bind(
+                        row=row, report_id=submitted.report.pk, data_key=access.data_key
+                    )
+        if missing:
+            report_intake_note(
+                report=submitted.report,
+                action="files_not_received",
+                note=media.staff_note(missing, self.account),
+            )
+        PendingMedia.objects.filter(
+            pk__in=[r.pk for r in rows if r.status != MediaStatus.PENDING]
+        ).delete()
+        return SubmitResult(
+            receipt=submitted.receipt,
+            files_missing=[media.describe(r, why=True) for r in missing],
+            files_pending=[media.describe(r) for r in pending],
+        )
 
     def status(self, code: str) -> StatusResult | str | None:
         who = bytes(self.conversation.sender_lookup).hex()
@@ -121,8 +149,10 @@ class DbPorts:
         )
         if not allowed:
             return _("Too many attempts. Please wait a while and try again.")
+        # The receipt is the authority: a report forwarded to another body on this
+        # deployment is still followed up on the channel it came from.
         access = reporter_open(code=code)
-        if access is None or access.report.body_id != self.account.body_id:
+        if access is None:
             return None
         report = access.report
         status = report_status(report)
@@ -145,7 +175,8 @@ class DbPorts:
         return StatusResult(lines=lines, report_id=report.pk, key_hex=access.data_key.hex())
 
     def post_reply(self, report_id: int, key_hex: str, text: str) -> str | None:
-        report = Report.objects.filter(pk=report_id, body_id=self.account.body_id).first()
+        # The id comes from this conversation's own state, set when the receipt opened it.
+        report = Report.objects.filter(pk=report_id).first()
         if report is None:
             return _("No report matches this receipt. Please check the digits.")
         try:

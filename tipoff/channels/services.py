@@ -11,18 +11,25 @@ then answered as a duplicate: a retry storm never creates a second report.
 from __future__ import annotations
 
 import datetime as dt
-import time
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from tipoff.channels import keys, media
 from tipoff.channels.conversation import parsing
 from tipoff.channels.conversation.engine import Engine, Incoming, fresh_state
-from tipoff.channels.models import ChannelAccount, Conversation, InboundMessage, OutboundMessage
+from tipoff.channels.models import (
+    ChannelAccount,
+    Conversation,
+    InboundMessage,
+    OutboundMessage,
+    SignedQuery,
+)
 from tipoff.channels.ports import DbPorts, catalogue_of
+from tipoff.channels.signing import MAX_CLOCK_SKEW_SECONDS
 
 CONVERSATION_HOURS = 24
 INBOUND_KEEP_DAYS = 7  # longer than any retry; stops replays of captured signed requests
@@ -35,12 +42,8 @@ class Turn:
     language: str = "zh-hans"
 
 
-def _state_label(conversation: Conversation) -> str:
-    return f"conversation:{conversation.account_id}:{bytes(conversation.sender_lookup).hex()}"
-
-
 def _load(
-    account: ChannelAccount, sender: str, now: dt.datetime
+    account: ChannelAccount, sender: str, now: dt.datetime, *, attempts: int = 3
 ) -> tuple[Conversation, dict, bool]:
     lookup = keys.lookup(account.pk, sender)
     conversation = (
@@ -54,27 +57,74 @@ def _load(
         conversation, expired = None, True
     if conversation is None:
         conversation = Conversation(
-            account=account, sender_lookup=lookup, updated_at=now, expires_at=now
+            account=account, sender_lookup=lookup, updated_at=now, expires_at=now, state=b""
         )
         conversation.sender = keys.seal_text(sender, label=f"sender:{account.pk}")
+        try:
+            with transaction.atomic():
+                conversation.save()
+        except IntegrityError:
+            # A second message from a new sender, handled at the same moment as their
+            # first: that one made the row (and has committed), so continue from it.
+            if attempts <= 1:
+                raise
+            return _load(account, sender, now, attempts=attempts - 1)
         return conversation, {}, expired
     return (
         conversation,
-        keys.open_json(conversation.state, label=_state_label(conversation)) or {},
+        keys.open_json(conversation.state, label=conversation.state_label()) or {},
         False,
     )
 
 
+def _inbound_digest(account: ChannelAccount, key: str) -> bytes:
+    return keys.lookup(account.pk, f"inbound\x00{key}")
+
+
 def inbound_seen(*, account: ChannelAccount, key: str) -> bool:
     """Record a delivery; True if it had been recorded before (a retry or replay)."""
-    digest = keys.lookup(account.pk, f"inbound\x00{key}")
     try:
         with transaction.atomic():
             InboundMessage.objects.create(
-                account=account, dedupe=digest, received_at=timezone.now()
+                account=account, dedupe=_inbound_digest(account, key), received_at=timezone.now()
             )
     except IntegrityError:
         return True
+    return False
+
+
+def _remember(account: ChannelAccount, key: str) -> bool:
+    """Record a signed query key; True if it was new."""
+    try:
+        with transaction.atomic():
+            SignedQuery.objects.create(
+                account=account,
+                digest=keys.lookup(account.pk, f"signed-query\x00{key}"),
+                received_at=timezone.now(),
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def signed_query_check(*, account: ChannelAccount, timestamp: str, nonce: str, body: bytes) -> bool:
+    """False when a signed query string comes back with another body (a replay).
+
+    WeChat's plain mode and Weibo sign only token/secret, timestamp and nonce,
+    so a captured query string would vouch for any body for as long as the
+    timestamp is fresh. Each (timestamp, nonce) is remembered with the body it
+    came with; the same pair with the same body is the service retrying.
+    """
+    query = f"{timestamp}\x00{nonce}"
+    with_body = f"{query}\x00{hashlib.sha256(body).hexdigest()}"
+    body_new = _remember(account, with_body)
+    query_new = _remember(account, query)
+    if query_new or not body_new:
+        return True
+    # Forget the replayed body again, so repeating the replay never makes it "known".
+    SignedQuery.objects.filter(
+        account=account, digest=keys.lookup(account.pk, f"signed-query\x00{with_body}")
+    ).delete()
     return False
 
 
@@ -85,24 +135,31 @@ def conversation_handle(
     incoming: Incoming,
     dedupe_key: str = "",
     media_ref: media.MediaRef | None = None,
+    media_refs: Sequence[media.MediaRef] = (),
 ) -> Turn:
+    """One delivery from a reporter: a message, files with the text that came with them, an
+    event. ``dedupe_key`` recognises the service's retries."""
+    refs = [*media_refs, *([media_ref] if media_ref is not None else [])]
     now = timezone.now()
     with transaction.atomic():
         if dedupe_key and inbound_seen(account=account, key=dedupe_key):
             return Turn(duplicate=True)
         conversation, state, expired = _load(account, sender, now)
+        detected = parsing.detect_language(incoming.text) if incoming.text else None
         if not state:
-            detected = parsing.detect_language(incoming.text) if incoming.text else None
-            state = fresh_state(detected or "zh-hans")
-        elif not state.get("switched") and state.get("step") == "idle" and incoming.text:
-            state["lang"] = parsing.detect_language(incoming.text) or state["lang"]
-        if conversation.pk is None:
-            conversation.state = b""
-            conversation.save()
-        if media_ref is not None:
-            incoming.media_note = media.media_record(
-                conversation=conversation, state=state, ref=media_ref
-            )
+            state = fresh_state(detected or incoming.language or "zh-hans")
+        elif not state.get("switched"):
+            # Between reports the language follows what is written (or the reporter's app);
+            # during one, it changes only when the writing and the app agree on another.
+            if state.get("step") == "idle":
+                state["lang"] = detected or incoming.language or state["lang"]
+            elif detected and detected == incoming.language:
+                state["lang"] = detected
+        if refs:
+            incoming.kind = "media"
+            incoming.media_notes = [
+                media.media_record(conversation=conversation, state=state, ref=ref) for ref in refs
+            ]
         language = str(state.get("lang", "zh-hans"))
         ports = DbPorts(account=account, conversation=conversation)
         with translation.override(language):
@@ -124,7 +181,7 @@ def conversation_handle(
         else:
             conversation.language = language
             conversation.step = str(result.state.get("step", "idle"))
-            conversation.state = keys.seal_json(result.state, label=_state_label(conversation))
+            conversation.state = keys.seal_json(result.state, label=conversation.state_label())
             conversation.updated_at = now
             conversation.expires_at = _expiry(result.state, now)
             conversation.save()
@@ -140,54 +197,6 @@ def _expiry(state: dict, now: dt.datetime) -> dt.datetime:
     return until
 
 
-# --- replies sent later ------------------------------------------------------------------
-
-
-def outbox_queue(*, account: ChannelAccount, recipient: str, texts: list[str]) -> None:
-    """Send replies through the channel's API after commit (see tasks.outbox_send)."""
-    from tipoff.channels.tasks import enqueue_outbox
-
-    text = "\n\n".join(t for t in texts if t)
-    if not text:
-        return
-    row = OutboundMessage.objects.create(
-        account=account,
-        recipient=keys.seal_text(recipient, label=f"outbox-to:{account.pk}"),
-        text=keys.seal_text(text, label=f"outbox-text:{account.pk}"),
-        created_at=timezone.now(),
-    )
-    transaction.on_commit(lambda: enqueue_outbox(row.pk))
-
-
-def outbox_open(row: OutboundMessage) -> tuple[str, str]:
-    return (
-        keys.open_text(row.recipient, label=f"outbox-to:{row.account_id}"),
-        keys.open_text(row.text, label=f"outbox-text:{row.account_id}"),
-    )
-
-
-def reply_budget_seconds() -> float:
-    """Seconds a webhook may take before its answer goes through the API instead (WeChat waits 5)."""
-    return float(settings.CHANNELS_REPLY_BUDGET_SECONDS)
-
-
-def reply_plan(
-    *, account: ChannelAccount, recipient: str, replies: list[str], started: float, limit_bytes: int
-) -> str | None:
-    """The part of the replies that goes in the webhook's response; the rest is sent later.
-
-    When the turn took longer than the channel's reply budget, the service has
-    stopped waiting: everything goes through the API and None is returned.
-    """
-    chunks = split_reply("\n\n".join(r for r in replies if r), limit_bytes=limit_bytes)
-    late = time.monotonic() - started > reply_budget_seconds()
-    rest = chunks if late else chunks[1:]
-    if rest:
-        with transaction.atomic():
-            outbox_queue(account=account, recipient=recipient, texts=rest)
-    return None if late else chunks[0]
-
-
 # --- retention -------------------------------------------------------------------------
 
 
@@ -199,6 +208,10 @@ def channels_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
         received_at__lt=now - dt.timedelta(days=INBOUND_KEEP_DAYS)
     ).delete()
     outbound, _ = OutboundMessage.objects.filter(created_at__lt=now - dt.timedelta(days=2)).delete()
+    # A signed query is refused as stale after MAX_CLOCK_SKEW_SECONDS either way.
+    SignedQuery.objects.filter(
+        received_at__lt=now - dt.timedelta(seconds=3 * MAX_CLOCK_SKEW_SECONDS)
+    ).delete()
     return {"conversations": conversations, "inbound": inbound, "outbound": outbound}
 
 
@@ -207,24 +220,3 @@ def conversation_forget(*, account: ChannelAccount, sender: str) -> None:
     Conversation.objects.filter(
         account=account, sender_lookup=keys.lookup(account.pk, sender)
     ).delete()
-
-
-def split_reply(text: str, *, limit_bytes: int) -> list[str]:
-    """Split on paragraph boundaries so each part fits a channel's message limit."""
-    parts: list[str] = []
-    current = ""
-    for paragraph in text.split("\n\n"):
-        candidate = f"{current}\n\n{paragraph}" if current else paragraph
-        if len(candidate.encode()) <= limit_bytes:
-            current = candidate
-            continue
-        if current:
-            parts.append(current)
-        while len(paragraph.encode()) > limit_bytes:
-            cut = max(1, limit_bytes // 4)  # up to 4 bytes a character in UTF-8
-            parts.append(paragraph[:cut])
-            paragraph = paragraph[cut:]
-        current = paragraph
-    if current:
-        parts.append(current)
-    return parts or [""]

@@ -30,25 +30,28 @@ def enqueue_outbox(outbound_id: int) -> None:
 
 @task()
 def fetch_media(media_id: int) -> bool:
-    from tipoff.channels.media import media_fetch
+    """One attempt at fetching a file; a failed attempt schedules the next and ends FAILED."""
+    from tipoff.channels.media import MediaFetchFailed, media_fetch
 
-    delay = media_fetch(media_id)
-    if delay is not None:
-        _enqueue_later(fetch_media, delay, media_id)
-    return delay is None
+    outcome = media_fetch(media_id)
+    if outcome.retry_in is not None:
+        _enqueue_later(fetch_media, outcome.retry_in, media_id)
+    if outcome.failed:
+        raise MediaFetchFailed(outcome.failed)
+    return True
 
 
 @task()
 def outbox_send(outbound_id: int) -> bool:
     """Deliver one late reply, then delete it (a receipt is never kept once sent)."""
-    from tipoff.channels.services import outbox_open
+    from tipoff.channels.outbox import outbox_open
 
     row = OutboundMessage.objects.select_related("account").filter(pk=outbound_id).first()
     if row is None:
         return True
-    recipient, text = outbox_open(row)
+    recipient, text, thread = outbox_open(row)
     try:
-        client_for(row.account).send_text(recipient=recipient, text=text)
+        client_for(row.account).send_text(recipient=recipient, text=text, thread=thread)
     except (ChannelError, OSError, ValueError):
         row.attempts += 1
         if row.attempts >= OUTBOX_ATTEMPTS:

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from tipoff.channels.models import ChannelAccount, Kind
+from tipoff.channels.signing import MAX_BODY_BYTES
 from tipoff.lib.crypto import DecryptionError
 
 _ADAPTERS = {
@@ -23,6 +24,13 @@ _ADAPTERS = {
     Kind.SMS: "tipoff.channels.twilio.views",
     Kind.WHATSAPP: "tipoff.channels.twilio.views",
 }
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def _adapter(kind: str) -> Callable[[HttpRequest, ChannelAccount], HttpResponse] | None:
@@ -42,6 +50,9 @@ def webhook(request: HttpRequest, kind: str, account: str) -> HttpResponse:
     handle = _adapter(kind)
     if found is None or handle is None:
         return HttpResponse("unknown channel account", status=404, content_type="text/plain")
+    if _declared_length(request) > MAX_BODY_BYTES:
+        # Refused before reading: no genuine delivery comes near this size.
+        return HttpResponse("request body too large", status=413, content_type="text/plain")
     try:
         response: HttpResponse = handle(request, found)
     except DecryptionError:

@@ -46,6 +46,8 @@ def _event_title(event: CaseEvent) -> str:
         "exclusion_lifted": _("An exclusion was lifted"),
         "merged_in": _("Another case was merged into this one"),
         "forwarded_in": _("Forwarded here from another body"),
+        "files_not_received": _("Files the reporter sent could not be received"),
+        "unassign": _("Handed back to be assigned again"),
     }.get(event.action, event.action)
 
 

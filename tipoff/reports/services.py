@@ -18,8 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tipoff.cases.models import Case
-from tipoff.cases.services import case_open
+from tipoff.cases.models import Case, EventKind
+from tipoff.cases.services import case_event_record, case_open
 from tipoff.lib import crypto, evidence, receipts, vault
 from tipoff.people.models import Body, Category, District, Unit
 from tipoff.reports.content import ReportContent
@@ -400,4 +400,16 @@ def report_transfer(*, report: Report, body_private_key: bytes, to_case: Case) -
         category=category or report.category,
         unit=unit or report.unit,
         district=district or report.district,
+    )
+
+
+def report_intake_note(*, report: Report, action: str, note: str) -> None:
+    """Tell the staff handling a report something about its intake (no person wrote it).
+
+    Channels use it to say that a file the reporter sent could not be fetched.
+    The note is kept in clear in the case's history: it must never contain
+    anything the reporter wrote or who they are.
+    """
+    case_event_record(
+        case=report.case, actor=None, kind=EventKind.INTAKE, action=action, reason=note
     )

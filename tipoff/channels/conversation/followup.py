@@ -8,36 +8,16 @@ the engine (see engine.py), kept apart to keep each file about one thing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from tipoff.channels.conversation import parsing, prompts
-
-if TYPE_CHECKING:
-    from tipoff.channels.conversation.engine import Ports
+from tipoff.channels.conversation.base import Steps
 
 FOLLOWUP_MINUTES = 15
 
 
-class FollowUpSteps:
-    state: dict[str, Any]
-    replies: list[str]
-    finished: bool
-    now: dt.datetime
-    ports: Ports
-
-    @property
-    def step(self) -> str:
-        return str(self.state.get("step", "idle"))
-
-    @property
-    def draft(self) -> dict[str, Any]:
-        return self.state.setdefault("draft", {})
-
-    def _reprompt(self) -> None:
-        raise NotImplementedError
-
+class FollowUpSteps(Steps):
     def _on_status_code(self, text: str, command: str | None) -> None:
         digits = parsing.receipt_digits(text)
         if len(digits) < 16:

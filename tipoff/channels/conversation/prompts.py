@@ -15,7 +15,7 @@ from django.core.validators import validate_email
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from tipoff.channels.conversation import parsing
+from tipoff.channels.conversation import numbers, parsing
 from tipoff.lib import receipts
 
 
@@ -123,12 +123,10 @@ def answer_question(
         return "", ""
     kind = question.get("type", "text")
     if kind == "number":
-        cleaned = parsing.normalise(text).replace(",", "")
-        try:
-            float(cleaned)
-        except ValueError:
-            return "", _("Enter a number.")
-        return cleaned, ""
+        value = numbers.number_in(text)
+        if value is None:
+            return "", _("Enter a number, e.g. 20 or 5万.")
+        return numbers.number_text(value), ""
     if kind == "date":
         date = parsing.date_of(text, today=today)
         return (date.isoformat(), "") if date else ("", _("Enter a date as YYYY-MM-DD."))
@@ -153,7 +151,20 @@ def _question_prompt(state: dict[str, Any], catalogue: Catalogue) -> str:
     lines.append(
         _("(required)") if question.get("required") else _("Send “skip” if you don't know.")
     )
+    current = (state.get("draft", {}).get("answers") or {}).get(question["key"])
+    if current:
+        lines.append(
+            _("Now: %(answer)s. Send “keep” to keep it.")
+            % {"answer": _answer_text(question, current)}
+        )
     return "\n".join(lines)
+
+
+def _answer_text(question: dict[str, Any], value: str) -> str:
+    for choice in question.get("choices", []):
+        if str(choice.get("value")) == str(value):
+            return _label(choice)
+    return str(value)
 
 
 def prompt_for(step: str, state: dict[str, Any], catalogue: Catalogue) -> str:
@@ -214,6 +225,40 @@ def prompt_for(step: str, state: dict[str, Any], catalogue: Catalogue) -> str:
     return welcome()
 
 
+REVIEW_SHOWN_CHARS = 300  # a long description is shortened in the review, never in the report
+
+
+def review_items(draft: dict[str, Any], catalogue: Catalogue) -> list[str]:
+    """The review's numbered items, each named by the step that changes it."""
+    items = ["category", "unit", "official", "when", "where", "what"]
+    if questions_of(draft, catalogue):
+        items.append("questions")
+    return [*items, "evidence", "identity"]
+
+
+def item_label(target: str, catalogue: Catalogue) -> str:
+    """What a review item or a corrected field is called."""
+    if target.startswith("questions:"):
+        return _("the answer to an extra question")
+    return {
+        "category": _("Kind"),
+        "unit": _("Unit"),
+        "official": _("Official"),
+        "when": _("When"),
+        "where": _("Where"),
+        "what": _("What happened"),
+        "questions": _("Details for this kind"),
+        "evidence": _("Files"),
+        "identity": _("Your identity"),
+        "name": _("Your name"),
+        "contact": _("Your contact"),
+    }.get(target, target)
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= REVIEW_SHOWN_CHARS else text[:REVIEW_SHOWN_CHARS] + "…"
+
+
 def review(state: dict[str, Any], catalogue: Catalogue) -> str:
     draft = state.get("draft", {})
     unknown = _("(not known)")
@@ -223,29 +268,34 @@ def review(state: dict[str, Any], catalogue: Catalogue) -> str:
         p for p in (draft.get("official_name"), draft.get("official_position")) if p
     )
     when = draft.get("occurred_on") or draft.get("when_detail") or ""
-    files = int(state.get("media_count", 0))
+    files = str(int(state.get("media_count", 0)))
+    if state.get("media_failed"):
+        files += " " + _("(%(n)d could not be fetched)") % {"n": int(state["media_failed"])}
     identity = (
         _("named: %(name)s, %(contact)s")
         % {"name": draft.get("reporter_name", ""), "contact": draft.get("reporter_contact", "")}
         if draft.get("is_named")
         else _("anonymous")
     )
-    items = [
-        (_("Kind"), category.name() if category else unknown),
-        (_("Unit"), unit.name() if unit else draft.get("unit_other") or unknown),
-        (_("Official"), official or unknown),
-        (_("When"), when or unknown),
-        (_("Where"), draft.get("place") or unknown),
-        (_("What happened"), draft.get("what", "")),
-        (_("Files"), str(files)),
-        (_("Your identity"), identity),
-    ]
+    answers = draft.get("answers") or {}
+    details = "".join(
+        f"\n   {_label(q)}: {_answer_text(q, answers[q['key']]) if answers.get(q['key']) else unknown}"
+        for q in questions_of(draft, catalogue)
+    )
+    values = {
+        "category": category.name() if category else unknown,
+        "unit": unit.name() if unit else draft.get("unit_other") or unknown,
+        "official": official or unknown,
+        "when": when or unknown,
+        "where": draft.get("place") or unknown,
+        "what": _shortened(str(draft.get("what", ""))),
+        "questions": details,
+        "evidence": files,
+        "identity": identity,
+    }
     lines = [_("Please check your report:")]
-    lines += [f"{n}. {label}: {value}" for n, (label, value) in enumerate(items, start=1)]
-    for key, value in (draft.get("answers") or {}).items():
-        question = next((q for q in questions_of(draft, catalogue) if q.get("key") == key), None)
-        if question:
-            lines.append(f"   {_label(question)}: {value}")
+    for n, item in enumerate(review_items(draft, catalogue), start=1):
+        lines.append(f"{n}. {item_label(item, catalogue)}: {values[item]}")
     lines.append(_("Send “confirm” to submit, a number to change that item, or “cancel”."))
     return "\n".join(lines)
 

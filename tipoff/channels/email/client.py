@@ -1,4 +1,4 @@
-"""Sending answers by SMTP from the channel's mailbox."""
+"""Sending answers by SMTP from the channel's mailbox, in the writer's thread."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Any
 
 from tipoff.channels.clients import ChannelError
 
@@ -28,12 +29,22 @@ class EmailClient:
             server.starttls(context=ssl.create_default_context())
         return server
 
-    def send_text(self, *, recipient: str, text: str) -> None:
+    def send_text(self, *, recipient: str, text: str, thread: dict[str, Any] | None = None) -> None:
         message = EmailMessage()
         message["From"] = self.creds["address"]
         message["To"] = recipient
-        message["Subject"] = SUBJECT
+        subject = (thread or {}).get("subject") or ""
+        message["Subject"] = (
+            subject
+            if subject.lower().startswith("re:")
+            else (f"Re: {subject}" if subject else SUBJECT)
+        )
         message["Message-ID"] = make_msgid(domain=self.creds["address"].rpartition("@")[2] or None)
+        # Answers join the writer's thread in their mail client.
+        if thread and thread.get("message_id"):
+            message["In-Reply-To"] = thread["message_id"]
+            message["References"] = thread.get("references") or thread["message_id"]
+        message["Auto-Submitted"] = "auto-replied"  # RFC 3834: no auto-reply loops
         message.set_content(text)
         try:
             with self._connect() as server:

@@ -8,35 +8,20 @@ quoted earlier replies are cut off so only what the reporter wrote counts.
 
 from __future__ import annotations
 
-import re
-
 from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessage
 from imap_tools.errors import MailboxLoginError
 
 from tipoff.channels.accounts import credentials_of
 from tipoff.channels.conversation.engine import Incoming
+from tipoff.channels.email import reading
+from tipoff.channels.email.client import SUBJECT
 from tipoff.channels.media import MediaRef
 from tipoff.channels.models import ChannelAccount, Kind
-from tipoff.channels.services import conversation_handle, inbound_seen, outbox_queue
+from tipoff.channels.outbox import outbox_queue
+from tipoff.channels.services import conversation_handle
 
 BATCH = 50
 MAX_ATTACHMENTS = 10
-_QUOTE_START = re.compile(
-    r"^(On .+ wrote:|-+ ?Original Message ?-+|.{0,40}写道[:：]|From: .+|发件人[:：].+)$",
-    re.IGNORECASE,
-)
-
-
-def reply_text(text: str) -> str:
-    """What the reporter wrote, without the quoted conversation below it."""
-    kept = []
-    for line in text.replace("\r\n", "\n").split("\n"):
-        if _QUOTE_START.match(line.strip()):
-            break
-        if line.startswith(">"):
-            continue
-        kept.append(line)
-    return "\n".join(kept).strip()
 
 
 def _automatic(message: MailMessage) -> bool:
@@ -67,6 +52,19 @@ def _mailbox(creds: dict[str, str]) -> MailBox | MailBoxUnencrypted | MailBoxSta
     return MailBox(host, int(creds.get("imap_port") or 993), timeout=30)
 
 
+def _thread(message: MailMessage, subject: str) -> dict[str, str]:
+    """What an answer needs to join the writer's thread (In-Reply-To, References, subject)."""
+    message_id = (message.headers.get("message-id") or ("",))[0].strip()
+    references = " ".join(message.headers.get("references", ())).split()
+    if not references:
+        references = (message.headers.get("in-reply-to") or ("",))[0].split()
+    return {
+        "message_id": message_id,
+        "references": " ".join([*references[-10:], message_id]).strip(),
+        "subject": subject,
+    }
+
+
 def message_handle(*, account: ChannelAccount, message: MailMessage, uid_key: str) -> None:
     sender = (message.from_ or "").strip().lower()
     if not sender or sender == credentials_of(account)["address"].lower() or _automatic(message):
@@ -75,25 +73,27 @@ def message_handle(*, account: ChannelAccount, message: MailMessage, uid_key: st
         # Someone else's address: it must not continue (or start) that person's conversation.
         return
     message_id = (message.headers.get("message-id") or ("",))[0].strip()
-    if inbound_seen(account=account, key=f"mail:{message_id or uid_key}"):
+    subject = reading.header_text(message.obj.get("Subject"))
+    title = reading.subject_text(subject, ours=SUBJECT)
+    text = reading.message_text(message.obj) or title
+    refs = [
+        MediaRef(_kind(attachment.content_type), data=attachment.payload)
+        for attachment in list(message.attachments)[:MAX_ATTACHMENTS]
+    ]
+    # The whole message is one turn: a first e-mail with a story and photos starts the report
+    # with all of them.
+    turn = conversation_handle(
+        account=account,
+        sender=sender,
+        incoming=Incoming(text=text[:6000], title=title if text != title else ""),
+        dedupe_key=f"mail:{message_id or uid_key}",
+        media_refs=refs,
+    )
+    if turn.duplicate:
         return
-    replies: list[str] = []
-    for attachment in list(message.attachments)[:MAX_ATTACHMENTS]:
-        turn = conversation_handle(
-            account=account,
-            sender=sender,
-            incoming=Incoming(kind="media"),
-            media_ref=MediaRef(_kind(attachment.content_type), data=attachment.payload),
-        )
-        replies.extend(turn.replies[:1])
-    text = reply_text(message.text or "") or reply_text(message.subject or "")
-    if text or not message.attachments:
-        replies.extend(
-            conversation_handle(
-                account=account, sender=sender, incoming=Incoming(text=text[:6000])
-            ).replies
-        )
-    outbox_queue(account=account, recipient=sender, texts=replies)
+    outbox_queue(
+        account=account, recipient=sender, texts=turn.replies, thread=_thread(message, subject)
+    )
 
 
 def mailbox_poll(account: ChannelAccount) -> int:

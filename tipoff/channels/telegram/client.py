@@ -1,22 +1,28 @@
-"""Telegram's Bot API: sendMessage, and getFile then download for media."""
+"""Telegram's Bot API: sendMessage, and getFile then download for media.
+
+Called at ``CHANNELS_TELEGRAM_API_BASE`` (https://api.telegram.org, or a proxy
+or a local Bot API server).
+"""
 
 from __future__ import annotations
 
 import json
 import urllib.parse
+from typing import Any
+
+from django.conf import settings
 
 from tipoff.channels.clients import ChannelError, MediaTooLarge, http_read, http_request
 
-API_BASE = "https://api.telegram.org"
 SMALL = 1024 * 1024
 
 
 class TelegramClient:
     def __init__(
-        self, credentials: dict[str, str], *, account_id: int, base: str = API_BASE
+        self, credentials: dict[str, str], *, account_id: int, base: str | None = None
     ) -> None:
         self.token = credentials.get("bot_token", "")
-        self.base = base.rstrip("/")
+        self.base = (base or settings.CHANNELS_TELEGRAM_API_BASE).rstrip("/")
 
     def _call(self, method: str, payload: dict) -> dict:
         request = http_request(
@@ -33,7 +39,7 @@ class TelegramClient:
             raise ChannelError(f"{method} refused")
         return data
 
-    def send_text(self, *, recipient: str, text: str) -> None:
+    def send_text(self, *, recipient: str, text: str, thread: dict[str, Any] | None = None) -> None:
         self._call("sendMessage", {"chat_id": int(recipient), "text": text})
 
     def fetch_media(self, *, ref: str, max_bytes: int) -> bytes:

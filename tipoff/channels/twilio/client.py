@@ -1,30 +1,38 @@
-"""Twilio's REST API: send a message later; fetch media (with the account's credentials)."""
+"""Twilio's REST API: send a message later; fetch media (with the account's credentials).
+
+Called at ``CHANNELS_TWILIO_API_BASE`` (https://api.twilio.com, or a proxy or a
+compatible gateway). Media URLs in webhooks name api.twilio.com; with another
+base configured they are fetched through it.
+"""
 
 from __future__ import annotations
 
 import base64
 import json
 import urllib.parse
+from typing import Any
+
+from django.conf import settings
 
 from tipoff.channels.clients import ChannelError, http_read, http_request
 
-API_BASE = "https://api.twilio.com"
+PUBLIC_BASE = "https://api.twilio.com"
 SMALL = 1024 * 1024
 
 
 class TwilioClient:
     def __init__(
-        self, credentials: dict[str, str], *, account_id: int, base: str = API_BASE
+        self, credentials: dict[str, str], *, account_id: int, base: str | None = None
     ) -> None:
         self.sid = credentials.get("account_sid", "")
         self.token = credentials.get("auth_token", "")
         self.from_number = credentials.get("from_number", "")
-        self.base = base.rstrip("/")
+        self.base = (base or settings.CHANNELS_TWILIO_API_BASE).rstrip("/")
 
     def _auth(self) -> str:
         return "Basic " + base64.b64encode(f"{self.sid}:{self.token}".encode()).decode()
 
-    def send_text(self, *, recipient: str, text: str) -> None:
+    def send_text(self, *, recipient: str, text: str, thread: dict[str, Any] | None = None) -> None:
         if not self.from_number:
             raise ChannelError("no sender number configured")
         request = http_request(
@@ -44,6 +52,8 @@ class TwilioClient:
             raise ChannelError("message refused")
 
     def fetch_media(self, *, ref: str, max_bytes: int) -> bytes:
+        if ref.startswith(PUBLIC_BASE + "/"):
+            ref = self.base + ref[len(PUBLIC_BASE) :]
         request = http_request(ref)
         # Not forwarded on redirect: media is served from a CDN that must not see the token.
         request.add_unredirected_header("Authorization", self._auth())

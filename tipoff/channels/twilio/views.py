@@ -2,7 +2,7 @@
 
 The signature covers the URL the gateway called, so it is rebuilt from
 ``SITE_URL`` (the public address) rather than from headers a proxy may change.
-Several media in one message are taken one by one, then the text.
+Several media in one message and its text are one turn.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from tipoff.channels.accounts import credentials_of
 from tipoff.channels.conversation.engine import Incoming
 from tipoff.channels.media import MediaRef
 from tipoff.channels.models import ChannelAccount
-from tipoff.channels.services import conversation_handle, inbound_seen, reply_plan
+from tipoff.channels.outbox import reply_plan
+from tipoff.channels.services import conversation_handle
+from tipoff.channels.signing import MAX_BODY_BYTES
 from tipoff.channels.twilio import signature
 
 SMS_LIMIT_BYTES = 1500  # Twilio splits long SMS into segments; keep one reply readable
@@ -44,6 +46,8 @@ def _media_kind(content_type: str) -> str:
 def handle(request: HttpRequest, account: ChannelAccount) -> HttpResponse:
     if request.method != "POST":
         return _plain("POST only", 405)
+    if len(request.body) > MAX_BODY_BYTES:
+        return _plain("request too large", 413)
     creds = credentials_of(account)
     params = [(name, value) for name in request.POST for value in request.POST.getlist(name)]
     url = settings.SITE_URL + request.get_full_path()
@@ -62,23 +66,13 @@ def handle(request: HttpRequest, account: ChannelAccount) -> HttpResponse:
     except ValueError:
         return _plain("malformed message: NumMedia", 400)
     started = time.monotonic()
-    if inbound_seen(account=account, key=f"sid:{sid}"):
-        return _twiml(None)
-    replies: list[str] = []
-    for index in range(media_count):
-        media_url = form.get(f"MediaUrl{index}", "")
-        if not media_url.startswith("https://"):
-            continue
-        kind = _media_kind(form.get(f"MediaContentType{index}", ""))
-        turn = conversation_handle(
-            account=account,
-            sender=sender,
-            incoming=Incoming(kind="media"),
-            media_ref=MediaRef(kind, media_url),
-        )
-        replies.extend(turn.replies[:1])
-    text = form.get("Body", "").strip()
-    if form.get("Latitude") and form.get("Longitude"):
+    refs = [
+        MediaRef(_media_kind(form.get(f"MediaContentType{i}", "")), form.get(f"MediaUrl{i}", ""))
+        for i in range(media_count)
+        if form.get(f"MediaUrl{i}", "").startswith("https://")
+    ]
+    text = form.get("Body", "").strip()[:6000]
+    if form.get("Latitude") and form.get("Longitude"):  # a WhatsApp location
         try:
             incoming = Incoming(
                 kind="location",
@@ -88,15 +82,15 @@ def handle(request: HttpRequest, account: ChannelAccount) -> HttpResponse:
             )
         except ValueError:
             incoming = Incoming(kind="unsupported")
-        replies.extend(
-            conversation_handle(account=account, sender=sender, incoming=incoming).replies
-        )
-    elif text or not media_count:
-        replies.extend(
-            conversation_handle(
-                account=account, sender=sender, incoming=Incoming(text=text[:6000])
-            ).replies
-        )
+    else:
+        # Photos of an MMS / WhatsApp message and its text are one turn.
+        incoming = Incoming(text=text)
+    turn = conversation_handle(
+        account=account, sender=sender, incoming=incoming, dedupe_key=f"sid:{sid}", media_refs=refs
+    )
+    if turn.duplicate:
+        return _twiml(None)
+    replies = turn.replies
     first = reply_plan(
         account=account,
         recipient=sender,

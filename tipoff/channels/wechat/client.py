@@ -1,27 +1,31 @@
-"""WeChat's HTTP APIs: access token, customer-service messages, temporary media."""
+"""WeChat's HTTP APIs: access token, customer-service messages, temporary media.
+
+Called at ``CHANNELS_WECHAT_API_BASE`` (https://api.weixin.qq.com, or a proxy).
+"""
 
 from __future__ import annotations
 
 import json
 import urllib.parse
 import urllib.request
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 
 from tipoff.channels.clients import ChannelError, http_read, http_request
 
-API_BASE = "https://api.weixin.qq.com"
 SMALL = 1024 * 1024
 
 
 class WeChatClient:
     def __init__(
-        self, credentials: dict[str, str], *, account_id: int, base: str = API_BASE
+        self, credentials: dict[str, str], *, account_id: int, base: str | None = None
     ) -> None:
         self.app_id = credentials.get("app_id", "")
         self.app_secret = credentials.get("app_secret", "")
         self.account_id = account_id
-        self.base = base.rstrip("/")
+        self.base = (base or settings.CHANNELS_WECHAT_API_BASE).rstrip("/")
 
     def _token(self) -> str:
         if not self.app_secret:
@@ -52,7 +56,7 @@ class WeChatClient:
             cache.delete(f"channels:wechat-token:{self.account_id}")
         return data
 
-    def send_text(self, *, recipient: str, text: str) -> None:
+    def send_text(self, *, recipient: str, text: str, thread: dict[str, Any] | None = None) -> None:
         payload = {"touser": recipient, "msgtype": "text", "text": {"content": text}}
         request = http_request(
             f"{self.base}/cgi-bin/message/custom/send?access_token={urllib.parse.quote(self._token())}",

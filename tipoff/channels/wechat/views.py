@@ -5,14 +5,24 @@ from __future__ import annotations
 import secrets
 import time
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from tipoff.channels.accounts import credentials_of
 from tipoff.channels.conversation.engine import Incoming
 from tipoff.channels.media import MediaRef
 from tipoff.channels.models import ChannelAccount
-from tipoff.channels.services import conversation_forget, conversation_handle, reply_plan
-from tipoff.channels.signing import MalformedPayload, cdata, fresh, same, sorted_sha1, xml_fields
+from tipoff.channels.outbox import reply_plan
+from tipoff.channels.services import conversation_forget, conversation_handle, signed_query_check
+from tipoff.channels.signing import (
+    MalformedPayload,
+    PayloadTooLarge,
+    cdata,
+    fresh,
+    same,
+    sorted_sha1,
+    xml_fields,
+)
 from tipoff.channels.wechat.crypto import MessageCrypto
 
 # A passive text reply may carry at most 2048 bytes; the rest follows through the API.
@@ -51,9 +61,19 @@ def handle(request: HttpRequest, account: ChannelAccount) -> HttpResponse:
                 return _text("invalid signature", 403)
             message = xml_fields(crypto.decrypt(encrypted).encode())
         else:
+            if not settings.CHANNELS_WECHAT_PLAIN_MODE:
+                return _text("plain mode is not accepted here: use safe mode (安全模式)", 403)
             if not same(sorted_sha1(creds["token"], timestamp, nonce), query.get("signature", "")):
                 return _text("invalid signature", 403)
+            # The signature does not cover the body: a known query string with another body
+            # is a replay.
+            if not signed_query_check(
+                account=account, timestamp=timestamp, nonce=nonce, body=request.body
+            ):
+                return _text("replayed request", 403)
             message = xml_fields(request.body)
+    except PayloadTooLarge:
+        return _text("message too large", 413)
     except MalformedPayload as exc:
         return _text(f"malformed message: {exc}", 400)
     openid = message.get("FromUserName", "")
@@ -67,7 +87,10 @@ def _incoming(message: dict[str, str]) -> tuple[Incoming | None, MediaRef | None
     if kind == "text":
         return Incoming(text=message.get("Content", "")[:6000]), None
     if kind in MEDIA_TYPES:
-        return Incoming(kind="media"), MediaRef(
+        # With speech recognition on, a voice message carries its transcript: that is what
+        # the reporter said (read as their text), and the recording is kept as evidence.
+        transcript = message.get("Recognition", "")[:6000] if kind == "voice" else ""
+        return Incoming(kind="media", text=transcript), MediaRef(
             kind=MEDIA_TYPES[kind], ref=message.get("MediaId", "")
         )
     if kind == "location":
@@ -100,9 +123,15 @@ def _answer(
     incoming, media_ref = _incoming(message)
     if incoming is None:
         return _text("success", 200)
-    dedupe = (
-        message.get("MsgId")
-        or f"{openid}|{message.get('CreateTime', '')}|{message.get('Event', '')}"
+    # Events have no MsgId: sender, time, event and its key (two menu clicks in one second
+    # differ by key).
+    dedupe = message.get("MsgId") or "|".join(
+        (
+            openid,
+            message.get("CreateTime", ""),
+            message.get("Event", ""),
+            message.get("EventKey", ""),
+        )
     )
     turn = conversation_handle(
         account=account, sender=openid, incoming=incoming, dedupe_key=dedupe, media_ref=media_ref

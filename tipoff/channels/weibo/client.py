@@ -1,14 +1,21 @@
-"""Weibo's fans-service APIs: reply to a user later; fetch a file they sent."""
+"""Weibo's fans-service APIs: reply to a user later; fetch a file they sent.
+
+Called at ``CHANNELS_WEIBO_API_BASE`` (https://m.api.weibo.com) and
+``CHANNELS_WEIBO_UPLOAD_BASE`` (https://upload.api.weibo.com), or proxies.
+"""
 
 from __future__ import annotations
 
 import json
 import urllib.parse
+from typing import Any
+
+from django.conf import settings
 
 from tipoff.channels.clients import ChannelError, http_read, http_request
 
-SEND_URL = "https://m.api.weibo.com/2/messages/reply.json"
-MEDIA_URL = "https://upload.api.weibo.com/2/mss/msget"
+SEND_PATH = "/2/messages/reply.json"
+MEDIA_PATH = "/2/mss/msget"
 SMALL = 1024 * 1024
 
 
@@ -18,14 +25,14 @@ class WeiboClient:
         credentials: dict[str, str],
         *,
         account_id: int,
-        send_url: str = SEND_URL,
-        media_url: str = MEDIA_URL,
+        send_url: str | None = None,
+        media_url: str | None = None,
     ) -> None:
         self.access_token = credentials.get("access_token", "")
-        self.send_url = send_url
-        self.media_url = media_url
+        self.send_url = send_url or settings.CHANNELS_WEIBO_API_BASE.rstrip("/") + SEND_PATH
+        self.media_url = media_url or settings.CHANNELS_WEIBO_UPLOAD_BASE.rstrip("/") + MEDIA_PATH
 
-    def send_text(self, *, recipient: str, text: str) -> None:
+    def send_text(self, *, recipient: str, text: str, thread: dict[str, Any] | None = None) -> None:
         if not self.access_token:
             raise ChannelError("no access token configured")
         form = {

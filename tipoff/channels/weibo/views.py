@@ -20,8 +20,16 @@ from tipoff.channels.accounts import credentials_of
 from tipoff.channels.conversation.engine import Incoming
 from tipoff.channels.media import MediaRef
 from tipoff.channels.models import ChannelAccount
-from tipoff.channels.services import conversation_forget, conversation_handle, reply_plan
-from tipoff.channels.signing import MAX_BODY_BYTES, fresh, same, sorted_sha1
+from tipoff.channels.outbox import reply_plan
+from tipoff.channels.services import conversation_forget, conversation_handle, signed_query_check
+from tipoff.channels.signing import (
+    MalformedPayload,
+    PayloadTooLarge,
+    fresh,
+    json_body,
+    same,
+    sorted_sha1,
+)
 
 REPLY_LIMIT_BYTES = 900  # about 300 Chinese characters, Weibo's limit for a text reply
 MENU_KEYS = {"report": "report", "status": "status", "teams": "teams"}
@@ -75,12 +83,15 @@ def handle(request: HttpRequest, account: ChannelAccount) -> HttpResponse:
         return _plain(query.get("echostr", ""))
     if not fresh(timestamp):
         return _plain("stale or missing timestamp", 403)
-    if len(request.body) > MAX_BODY_BYTES:
-        return _plain("push too large", 400)
+    # The signature does not cover the body: a known query string with another body is a replay.
+    if not signed_query_check(account=account, timestamp=timestamp, nonce=nonce, body=request.body):
+        return _plain("replayed request", 403)
     try:
-        push = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return _plain("malformed push: not JSON", 400)
+        push = json_body(request.body)
+    except PayloadTooLarge:
+        return _plain("push too large", 413)
+    except MalformedPayload as exc:
+        return _plain(f"malformed push: {exc}", 400)
     if not isinstance(push, dict) or not push.get("sender_id") or not push.get("created_at"):
         return _plain("malformed push: sender_id and created_at are required", 400)
     sender, receiver = str(push["sender_id"]), str(push.get("receiver_id", ""))
