@@ -172,3 +172,18 @@ def test_approving_and_returning_through_http(client, make_case, people, sign_in
     case.refresh_from_db()
     assert case.status == Status.DECIDED
     assert client.post(f"/office/cases/{case.pk}/do/approve/").status_code == 403  # not any more
+
+
+def test_seeding_the_measures_twice_at_once_is_no_error(body, monkeypatch):
+    """Issue 9.5: two pages seeding at the same moment gave an IntegrityError (500)."""
+    from tipoff.cases.models import SanctionKind
+    from tipoff.office.decisions import DEFAULT_SANCTIONS
+
+    assert decisions.sanction_kinds_seed(body=body.body) == len(DEFAULT_SANCTIONS)
+    # The second page checked before the first had written: it seeds again.
+    monkeypatch.setattr(
+        type(SanctionKind.objects.none()), "exists", lambda self: False, raising=True
+    )
+    decisions.sanction_kinds_seed(body=body.body)
+    monkeypatch.undo()
+    assert SanctionKind.objects.filter(body=body.body).count() == len(DEFAULT_SANCTIONS)

@@ -9,6 +9,7 @@ refreshed any number of times with the same result.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -258,11 +259,16 @@ def records_settle(
     return count
 
 
-@transaction.atomic
 def referral_create(
     *, employee: Employee, month: dt.date, actor: User, language: str = "zh-hans"
 ) -> CaseReferral:
-    """File a report (category "absenteeism") about an employee's month through intake."""
+    """File a report (category "absenteeism") about an employee's month through intake.
+
+    The report is filed on its own (``report_submit`` commits before anything
+    else); a claim on the employee and month, taken first, makes a second
+    referral made at the same moment a clear refusal instead of a second report.
+    """
+    from tipoff.limits.counters import forget, once
     from tipoff.people.models import Category
     from tipoff.reports.services import ReportInput, SubmissionInvalid, report_submit
 
@@ -298,6 +304,11 @@ def referral_create(
         "absent": len(absent),
         "site": employee.site.name(),
     }
+    claim = f"attendance-referral:{employee.pk}:{month.isoformat()}"
+    if CaseReferral.objects.filter(employee=employee, month=month).exists() or not once(
+        claim, ttl=3600
+    ):
+        raise AttendanceError(_("A case was already opened about this employee for this month."))
     try:
         submitted = report_submit(
             data=ReportInput(
@@ -315,9 +326,26 @@ def referral_create(
             )
         )
     except SubmissionInvalid as exc:
+        forget(claim)
         raise AttendanceError(
             _("The report could not be filed: %(reason)s") % {"reason": exc}
         ) from exc
+    except BaseException:
+        forget(claim)
+        raise
+    with transaction.atomic():
+        return _referral_record(employee, month, actor, submitted, late, absent)
+
+
+def _referral_record(
+    employee: Employee,
+    month: dt.date,
+    actor: User,
+    submitted: Any,
+    late: list[DailyRecord],
+    absent: list[DailyRecord],
+) -> CaseReferral:
+    body = employee.site.body
     referral = CaseReferral.objects.create(
         employee=employee,
         month=month,

@@ -165,11 +165,22 @@ def _report_of(row: PendingMedia) -> Report | None:
     return Report.objects.filter(pk=row.report_id).select_related("case").first()
 
 
-def _attach(row: PendingMedia, data: bytes) -> None:
-    report = _report_of(row)
-    if report is None:
-        return _forget(row)
+def _attach(media_id: int, data: bytes) -> None:
+    """Add a file that arrived after "confirm" to its report, then tell the reporter.
+
+    The evidence is committed on its own (as every file is), outside the lock
+    on the row; the row is then settled in a second, short transaction.
+    """
+    row = PendingMedia.objects.select_related("conversation").filter(pk=media_id).first()
+    report = _report_of(row) if row is not None else None
+    if row is None or report is None:
+        with transaction.atomic():
+            locked = _locked(media_id)
+            if locked is not None:
+                _forget(locked)
+        return
     data_key = keys.open_bytes(row.report_key or b"", label=f"media-report-key:{row.pk}")
+    problem = None
     try:
         message_post(
             report=report,
@@ -179,11 +190,21 @@ def _attach(row: PendingMedia, data: bytes) -> None:
             author=Author.REPORTER,
         )
     except SubmissionInvalid as exc:
-        row.status, row.reason = MediaStatus.REJECTED, "rejected"
-        return _lost(row, " ".join(str(m) for msgs in exc.errors.values() for m in msgs))
-    with translation.override(row.conversation.language):
-        _tell(row, _("The %(file)s has been added to your report.") % {"file": describe(row)})
-    return _forget(row)
+        problem = " ".join(str(m) for msgs in exc.errors.values() for m in msgs)
+    with transaction.atomic():
+        locked = _locked(media_id)
+        if locked is None:
+            return
+        if problem is not None:
+            locked.status, locked.reason = MediaStatus.REJECTED, "rejected"
+            _lost(locked, problem)
+            return
+        with translation.override(locked.conversation.language):
+            _tell(
+                locked,
+                _("The %(file)s has been added to your report.") % {"file": describe(locked)},
+            )
+        _forget(locked)
 
 
 def _forget(row: PendingMedia) -> None:
@@ -269,12 +290,13 @@ def media_fetch(media_id: int) -> FetchOutcome:
         locked = _locked(media_id)
         if locked is None:
             return FetchOutcome()
-        if locked.report_id:
-            _attach(locked, data)
-        else:
+        bound = bool(locked.report_id)
+        if not bound:
             problem = _store(locked, data)
             if problem:
                 _lost(locked, problem)
+    if bound:
+        _attach(media_id, data)
     return FetchOutcome()
 
 

@@ -65,6 +65,10 @@ class Conversation(models.Model):
     state = models.BinaryField()  # encrypted JSON: the draft and follow-up state
     updated_at = models.DateTimeField()
     expires_at = models.DateTimeField(db_index=True)
+    # A confirmed report between the turn that checked it and its filing (see
+    # ``submissions``): the draft and the receipt it will get, encrypted.
+    submitting = models.BooleanField(default=False, db_index=True)
+    pending_submit = models.BinaryField(default=b"", blank=True)
 
     class Meta:
         constraints = [

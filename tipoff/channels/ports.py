@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -10,22 +9,19 @@ from django.core.cache import cache
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from tipoff.channels import keys, media
+from tipoff.channels import media, submissions
 from tipoff.channels.conversation.engine import MediaCounts, StatusResult, SubmitResult
 from tipoff.channels.conversation.prompts import Catalogue, Choice
-from tipoff.channels.models import ChannelAccount, Conversation, MediaStatus, PendingMedia
+from tipoff.channels.models import ChannelAccount, Conversation, MediaStatus
 from tipoff.lib import ratelimit
 from tipoff.people.models import Body
 from tipoff.people.selectors import categories_active, teams_directory, units_of
 from tipoff.reports.models import Author, Report
 from tipoff.reports.selectors import report_status, report_thread
 from tipoff.reports.services import (
-    EvidenceFile,
-    ReportInput,
     SubmissionInvalid,
     message_post,
-    report_intake_note,
-    report_submit,
+    report_check,
     reporter_open,
 )
 
@@ -52,17 +48,18 @@ def _catalogue(body: Body) -> Catalogue:
     )
 
 
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
-
-
 class DbPorts:
-    def __init__(self, *, account: ChannelAccount, conversation: Conversation) -> None:
+    def __init__(
+        self,
+        *,
+        account: ChannelAccount,
+        conversation: Conversation,
+        state: dict[str, Any] | None = None,
+    ) -> None:
         self.account = account
         self.conversation = conversation
+        self.state = dict(state or {})  # as the turn found it (restored if filing fails)
+        self.stashed = False
 
     def _media_rows(self):
         """The files of the report being written (not those bound to one already sent)."""
@@ -83,58 +80,23 @@ class DbPorts:
         self._media_rows().delete()
 
     def submit(self, draft: dict[str, Any], language: str) -> SubmitResult:
-        # Locked: a fetch finishing now either lands before (and is included) or sees the
-        # file bound to the report (and adds it there).
+        """Check the draft and keep it with its receipt; it is filed right after the turn."""
         rows = list(self._media_rows().select_for_update())
-        files = [
-            EvidenceFile(data=keys.open_bytes(row.content, label=f"media:{row.pk}"))
-            for row in rows
-            if row.status == MediaStatus.READY
-        ]
-        data = ReportInput(
-            body=self.account.body,
-            channel=self.account.kind,
-            category_id=draft.get("category_id"),
-            what=str(draft.get("what", "")),
-            unit_id=draft.get("unit_id"),
-            unit_other=str(draft.get("unit_other") or ""),
-            official_name=str(draft.get("official_name") or ""),
-            official_position=str(draft.get("official_position") or ""),
-            occurred_on=_date(draft.get("occurred_on")),
-            when_detail=str(draft.get("when_detail") or ""),
-            place=str(draft.get("place") or ""),
-            answers=dict(draft.get("answers") or {}),
-            is_named=bool(draft.get("is_named")),
-            reporter_name=str(draft.get("reporter_name") or ""),
-            reporter_contact=str(draft.get("reporter_contact") or ""),
-            language=language,
-            evidence=files,
+        data = submissions.report_input(
+            conversation=self.conversation, draft=draft, language=language, files=[]
         )
         try:
-            submitted = report_submit(data=data)
+            report_check(data=data)
         except SubmissionInvalid as exc:
             return SubmitResult(errors=exc.errors)
+        code = submissions.submission_stash(
+            conversation=self.conversation, draft=draft, language=language, state=self.state
+        )
+        self.stashed = True
         missing = [r for r in rows if r.status in (MediaStatus.REJECTED, MediaStatus.FAILED)]
         pending = [r for r in rows if r.status == MediaStatus.PENDING]
-        if pending:
-            # The reporter does not wait: these join the report when they arrive.
-            access = reporter_open(code=submitted.receipt)
-            for row in pending:
-                if access is not None:
-                    media.media_bind(
-                        row=row, report_id=submitted.report.pk, data_key=access.data_key
-                    )
-        if missing:
-            report_intake_note(
-                report=submitted.report,
-                action="files_not_received",
-                note=media.staff_note(missing, self.account),
-            )
-        PendingMedia.objects.filter(
-            pk__in=[r.pk for r in rows if r.status != MediaStatus.PENDING]
-        ).delete()
         return SubmitResult(
-            receipt=submitted.receipt,
+            receipt=code,
             files_missing=[media.describe(r, why=True) for r in missing],
             files_pending=[media.describe(r) for r in pending],
         )

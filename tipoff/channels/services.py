@@ -2,14 +2,17 @@
 
 Every webhook and the e-mail poller call ``conversation_handle`` with the
 sender's channel identifier and what they sent. One database transaction covers
-the whole turn — recording the delivery (so a retry is recognised), the
-conversation's new state and, at the end, the report itself — so a retry that
-arrives while the first delivery is still being handled waits for it and is
-then answered as a duplicate: a retry storm never creates a second report.
+the turn — recording the delivery (so a retry is recognised) and the
+conversation's new state — so a retry that arrives while the first delivery is
+still being handled waits for it and is then answered as a duplicate: a retry
+storm never creates a second report. A report confirmed in the turn is filed
+just after it commits, with the receipt the turn drew, before the answer that
+shows the receipt leaves (``submissions``).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
@@ -30,6 +33,11 @@ from tipoff.channels.models import (
 )
 from tipoff.channels.ports import DbPorts, catalogue_of
 from tipoff.channels.signing import MAX_CLOCK_SKEW_SECONDS
+from tipoff.channels.submissions import (
+    receipt_replies,
+    refusal_replies,
+    submission_finish,
+)
 
 CONVERSATION_HOURS = 24
 INBOUND_KEEP_DAYS = 7  # longer than any retry; stops replays of captured signed requests
@@ -140,6 +148,7 @@ def conversation_handle(
     """One delivery from a reporter: a message, files with the text that came with them, an
     event. ``dedupe_key`` recognises the service's retries."""
     refs = [*media_refs, *([media_ref] if media_ref is not None else [])]
+    leftover = _finish_leftover(account, sender)
     now = timezone.now()
     with transaction.atomic():
         if dedupe_key and inbound_seen(account=account, key=dedupe_key):
@@ -161,7 +170,7 @@ def conversation_handle(
                 media.media_record(conversation=conversation, state=state, ref=ref) for ref in refs
             ]
         language = str(state.get("lang", "zh-hans"))
-        ports = DbPorts(account=account, conversation=conversation)
+        ports = DbPorts(account=account, conversation=conversation, state=copy.deepcopy(state))
         with translation.override(language):
             result = Engine(catalogue=catalogue_of(account.body), ports=ports, now=now).handle(
                 state, incoming
@@ -175,7 +184,7 @@ def conversation_handle(
                 note = _("Your unfinished report was deleted after 24 hours without an answer.")
             replies = [note, *replies]
         idle = result.state.get("step") == "idle" and not result.state.get("draft")
-        if result.finished and idle and not conversation.media.exists():
+        if result.finished and idle and not ports.stashed and not conversation.media.exists():
             # Nothing left that needs the sender's identifier: forget it.
             conversation.delete()
         else:
@@ -185,7 +194,25 @@ def conversation_handle(
             conversation.updated_at = now
             conversation.expires_at = _expiry(result.state, now)
             conversation.save()
-    return Turn(replies=replies, language=language)
+    if ports.stashed:
+        # The turn is committed; file the report before its receipt is sent.
+        finished = submission_finish(conversation_id=conversation.pk)
+        if finished is not None and finished.errors:
+            replies = refusal_replies(finished)
+    return Turn(replies=[*leftover, *replies], language=language)
+
+
+def _finish_leftover(account: ChannelAccount, sender: str) -> list[str]:
+    """A report confirmed in an earlier turn that a crash kept from being filed: file it now."""
+    waiting = Conversation.objects.filter(
+        account=account, sender_lookup=keys.lookup(account.pk, sender), submitting=True
+    ).first()
+    if waiting is None:
+        return []
+    finished = submission_finish(conversation_id=waiting.pk)
+    if finished is None:
+        return []
+    return refusal_replies(finished) if finished.errors else receipt_replies(finished)
 
 
 def _expiry(state: dict, now: dt.datetime) -> dt.datetime:

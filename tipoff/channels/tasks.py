@@ -76,3 +76,11 @@ def poll_mailboxes() -> int:
     from tipoff.channels.email.poller import mailboxes_poll
 
     return mailboxes_poll()
+
+
+@task()
+def submissions_finish() -> int:
+    """File reports confirmed in a chat whose filing a crash interrupted; send their receipts."""
+    from tipoff.channels.submissions import submissions_finish_overdue
+
+    return submissions_finish_overdue()

@@ -54,14 +54,21 @@ MAX_REASONING = 10000
 
 
 def sanction_kinds_seed(*, body: Body) -> int:
-    """Give a body the default list of measures, once (it has none yet)."""
+    """Give a body the default list of measures, once (it has none yet).
+
+    Two pages opened at the same moment may both seed: the second one's rows
+    conflict with the first's and are skipped, never an error.
+    """
     if SanctionKind.objects.filter(body=body).exists():
         return 0
-    SanctionKind.objects.bulk_create(
-        SanctionKind(body=body, code=code, name_zh=zh, name_en=en, order=i)
-        for i, (code, zh, en) in enumerate(DEFAULT_SANCTIONS)
+    created = SanctionKind.objects.bulk_create(
+        [
+            SanctionKind(body=body, code=code, name_zh=zh, name_en=en, order=i)
+            for i, (code, zh, en) in enumerate(DEFAULT_SANCTIONS)
+        ],
+        ignore_conflicts=True,
     )
-    return len(DEFAULT_SANCTIONS)
+    return len(created)
 
 
 @dataclass(frozen=True)

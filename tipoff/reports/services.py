@@ -70,6 +70,7 @@ class ReportInput:
 class SubmittedReport:
     report: Report
     receipt: str
+    data_key: bytes = field(default=b"", repr=False)  # for the caller's next step only
 
     @property
     def receipt_display(self) -> str:
@@ -226,6 +227,15 @@ def _evidence_rows(
     )
 
 
+def report_check(*, data: ReportInput) -> None:
+    """Raise ``SubmissionInvalid`` if ``report_submit`` would refuse ``data``; write nothing.
+
+    For an edge that must answer before it submits (a channel's turn, which
+    commits first and submits after). Files are only counted here.
+    """
+    _validate(data)
+
+
 def report_submit(*, data: ReportInput, receipt: str = "") -> SubmittedReport:
     """Validate, sanitise, encrypt and store a report; return it with its receipt.
 
@@ -255,7 +265,7 @@ def report_submit(*, data: ReportInput, receipt: str = "") -> SubmittedReport:
             code = codes.pop() if codes else receipts.generate(settings.RECEIPT_DIGITS)
             secrets_ = receipts.derive(code, salt=salt, params=params)
             try:
-                with transaction.atomic():  # durable once channels submit outside their turn
+                with transaction.atomic(durable=True):
                     now = timezone.now()
                     case = case_open(body=data.body, at=now)
                     report = Report.objects.create(
@@ -278,7 +288,7 @@ def report_submit(*, data: ReportInput, receipt: str = "") -> SubmittedReport:
                     )
                     _evidence_rows(report, stored, added_by=Author.REPORTER, message=None)
                     transaction.on_commit(partial(_after_submit, report.pk))
-                return SubmittedReport(report=report, receipt=code)
+                return SubmittedReport(report=report, receipt=code, data_key=data_key)
             except IntegrityError:
                 # A receipt collision (astronomically unlikely): draw another code.
                 if receipt or not Report.objects.filter(receipt_lookup=secrets_.lookup).exists():
@@ -342,7 +352,7 @@ def message_post(
     sanitised = sanitise_evidence(files)
     with vault.Blobs() as blobs:
         stored = _store_files(blobs, data_key, sanitised)
-        with transaction.atomic():
+        with transaction.atomic(durable=bool(files)):
             if files:
                 # Count again under the report's lock: two uploads at once must
                 # not both pass the limit.
