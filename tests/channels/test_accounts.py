@@ -10,9 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from wechat_sim import AES_KEY, APP_ID, TOKEN
 
-from tipoff.channels import keys
 from tipoff.channels.accounts import credentials_of
-from tipoff.channels.models import ChannelAccount
+from tipoff.channels.models import CHANNEL_KEY, ChannelAccount
 
 
 @pytest.mark.django_db
@@ -103,23 +102,23 @@ def test_admin_adds_an_account_and_never_shows_the_credentials(
 def test_the_channels_key_is_required(settings: Any) -> None:
     settings.CHANNELS_KEY = ""
     with pytest.raises(ImproperlyConfigured):
-        keys.subkey("data")
+        CHANNEL_KEY.key()
     settings.PRODUCTION = True
     settings.CHANNELS_KEY = "dev-channels:" + "x" * 40  # the development default
-    assert keys.problems()
+    assert CHANNEL_KEY.problems()
     settings.CHANNELS_KEY = "k" * 20
-    assert keys.problems()
+    assert CHANNEL_KEY.problems()
     settings.CHANNELS_KEY = "k" * 40
-    assert keys.problems() == []
+    assert CHANNEL_KEY.problems() == []
 
 
 def test_a_different_channels_key_cannot_open_the_data(settings: Any) -> None:
-    sealed = keys.seal_text("oOpenID", label="x")
+    sealed = CHANNEL_KEY.seal_text("oOpenID", label="x")
     settings.CHANNELS_KEY = "another-key-" + "z" * 40
     from tipoff.lib.crypto import DecryptionError
 
     with pytest.raises(DecryptionError):
-        keys.open_text(sealed, label="x")
+        CHANNEL_KEY.unseal_text(sealed, label="x")
 
 
 @pytest.mark.django_db

@@ -90,7 +90,7 @@ def test_a_report_filed_before_the_crash_is_picked_up_not_filed_again(
     def filed_then_crash(*, conversation_id: int) -> None:
         # The report is committed; the process dies before the conversation is cleared.
         conversation = Conversation.objects.get(pk=conversation_id)
-        payload = submissions.keys.open_json(
+        payload = submissions.CHANNEL_KEY.unseal_json(
             conversation.pending_submit, label=submissions._label(conversation)
         )
         submissions.report_submit(

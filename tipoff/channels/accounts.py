@@ -11,8 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from tipoff.audit.services import audit_record
-from tipoff.channels import keys
-from tipoff.channels.models import ChannelAccount, Kind
+from tipoff.channels.models import CHANNEL_KEY, ChannelAccount, Kind
 from tipoff.people.models import Body
 
 
@@ -101,12 +100,15 @@ def credentials_check(kind: str, values: dict[str, str]) -> dict[str, str]:
 
 def credentials_of(account: ChannelAccount) -> dict[str, str]:
     return (
-        keys.open_json(account.credentials, label=f"channel-credentials:{account.public_id}") or {}
+        CHANNEL_KEY.unseal_json(
+            account.credentials, label=f"channel-credentials:{account.public_id}"
+        )
+        or {}
     )
 
 
 def _seal(account: ChannelAccount, values: dict[str, str]) -> bytes:
-    return keys.seal_json(values, label=f"channel-credentials:{account.public_id}")
+    return CHANNEL_KEY.seal_json(values, label=f"channel-credentials:{account.public_id}")
 
 
 def account_create(

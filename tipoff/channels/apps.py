@@ -14,15 +14,15 @@ class ChannelsConfig(AppConfig):
         from django.conf import settings
         from django.core.exceptions import ImproperlyConfigured
 
-        from tipoff.channels.keys import problems
+        from tipoff.channels.models import CHANNEL_KEY
 
-        if settings.PRODUCTION and problems():
+        if settings.PRODUCTION and CHANNEL_KEY.problems():
             # Refuse to start rather than encrypt channel secrets under a guessable key.
-            raise ImproperlyConfigured(" ".join(problems()))
+            raise ImproperlyConfigured(" ".join(CHANNEL_KEY.problems()))
         checks.register(_check_channels_key, checks.Tags.security)
 
 
 def _check_channels_key(app_configs, **kwargs):
-    from tipoff.channels.keys import problems
+    from tipoff.channels.models import CHANNEL_KEY
 
-    return [checks.Error(message, id="channels.E001") for message in problems()]
+    return [checks.Error(message, id="channels.E001") for message in CHANNEL_KEY.problems()]

@@ -22,9 +22,14 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tipoff.channels import keys
 from tipoff.channels.clients import ChannelError, MediaTooLarge, client_for
-from tipoff.channels.models import ChannelAccount, Conversation, MediaStatus, PendingMedia
+from tipoff.channels.models import (
+    CHANNEL_KEY,
+    ChannelAccount,
+    Conversation,
+    MediaStatus,
+    PendingMedia,
+)
 from tipoff.lib import evidence
 from tipoff.reports.models import Author, Report
 from tipoff.reports.services import (
@@ -81,7 +86,7 @@ def media_record(*, conversation: Conversation, state: dict, ref: MediaRef) -> s
         size_hint=ref.size_hint,
         created_at=timezone.now(),
     )
-    row.ref = keys.seal_text(ref.ref, label=f"media-ref:{row.pk}")
+    row.ref = CHANNEL_KEY.seal_text(ref.ref, label=f"media-ref:{row.pk}")
     row.save(update_fields=["ref"])
     if ref.data is not None:
         problem = _store(row, ref.data)
@@ -100,7 +105,7 @@ def _store(row: PendingMedia, data: bytes) -> str:
         row.status, row.reason = MediaStatus.REJECTED, exc.code
         row.save(update_fields=["status", "reason"])
         return str(exc.message)
-    row.content = keys.seal_bytes(clean.content, label=f"media:{row.pk}")
+    row.content = CHANNEL_KEY.seal(clean.content, label=f"media:{row.pk}")
     row.status = MediaStatus.READY
     row.save(update_fields=["content", "status"])
     return ""
@@ -155,7 +160,7 @@ def staff_note(rows: list[PendingMedia], account: ChannelAccount) -> str:
 def media_bind(*, row: PendingMedia, report_id: int, data_key: bytes) -> None:
     """A file still being fetched at "confirm": it joins the report when it arrives."""
     row.report_id = report_id
-    row.report_key = keys.seal_bytes(data_key, label=f"media-report-key:{row.pk}")
+    row.report_key = CHANNEL_KEY.seal(data_key, label=f"media-report-key:{row.pk}")
     row.save(update_fields=["report_id", "report_key"])
 
 
@@ -179,7 +184,7 @@ def _attach(media_id: int, data: bytes) -> None:
             if locked is not None:
                 _forget(locked)
         return
-    data_key = keys.open_bytes(row.report_key or b"", label=f"media-report-key:{row.pk}")
+    data_key = CHANNEL_KEY.unseal(row.report_key or b"", label=f"media-report-key:{row.pk}")
     problem = None
     try:
         message_post(
@@ -213,7 +218,7 @@ def _forget(row: PendingMedia) -> None:
     row.delete()
     if conversation.step != "idle" or conversation.media.exists():
         return
-    state = keys.open_json(conversation.state, label=conversation.state_label()) or {}
+    state = CHANNEL_KEY.unseal_json(conversation.state, label=conversation.state_label()) or {}
     if not state.get("draft"):
         conversation.delete()
 
@@ -250,7 +255,7 @@ def _tell(row: PendingMedia, text: str) -> None:
     from tipoff.channels.outbox import outbox_queue
 
     conversation = row.conversation
-    sender = keys.open_text(conversation.sender, label=f"sender:{conversation.account_id}")
+    sender = CHANNEL_KEY.unseal_text(conversation.sender, label=f"sender:{conversation.account_id}")
     outbox_queue(account=conversation.account, recipient=sender, texts=[text])
 
 
@@ -273,7 +278,7 @@ def media_fetch(media_id: int) -> FetchOutcome:
     if row is None or row.status != MediaStatus.PENDING:
         return FetchOutcome()
     account = row.conversation.account
-    ref = keys.open_text(row.ref, label=f"media-ref:{row.pk}")
+    ref = CHANNEL_KEY.unseal_text(row.ref, label=f"media-ref:{row.pk}")
     try:
         data = client_for(account).fetch_media(ref=ref, max_bytes=max_bytes())
     except MediaTooLarge:

@@ -1,7 +1,7 @@
 """Channel accounts, conversations in progress, and the bookkeeping around them.
 
 Everything a reporter sent before submitting (the draft, media, their channel
-identifier) is encrypted under the channels key (see ``keys``); rows are found
+identifier) is encrypted under the channels key (``CHANNEL_KEY``); rows are found
 by keyed hashes. Rows live only as long as a conversation or its follow-up
 needs them and are purged afterwards (``services.channels_purge``).
 """
@@ -12,6 +12,12 @@ import secrets
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from tipoff.lib.vault import KeptKey
+
+# Everything here that a reporter sent, their channel identifiers and the
+# accounts' credentials are sealed under CHANNELS_KEY, which is not in the database.
+CHANNEL_KEY = KeptKey("CHANNELS_KEY", "channels")
 
 
 class Kind(models.TextChoices):
@@ -81,7 +87,7 @@ class Conversation(models.Model):
         return f"conversation {self.pk} ({self.step})"
 
     def state_label(self) -> str:
-        """The label the encrypted state is bound to (see ``keys``)."""
+        """The label the encrypted state is bound to (see ``CHANNEL_KEY``)."""
         return f"conversation:{self.account_id}:{bytes(self.sender_lookup).hex()}"
 
 

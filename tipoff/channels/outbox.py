@@ -17,8 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tipoff.channels import keys
-from tipoff.channels.models import ChannelAccount, OutboundMessage
+from tipoff.channels.models import CHANNEL_KEY, ChannelAccount, OutboundMessage
 
 # What one message sent through each service's API may carry (bytes of UTF-8, with a margin):
 # WeChat's customer-service text 2048 bytes, Telegram 4096 characters, Twilio 1600 characters.
@@ -94,9 +93,11 @@ def outbox_queue(
     for part in split_reply(text, limit_bytes=API_LIMIT_BYTES.get(account.kind, 1500)):
         row = OutboundMessage.objects.create(
             account=account,
-            recipient=keys.seal_text(recipient, label=f"outbox-to:{account.pk}"),
-            text=keys.seal_text(part, label=f"outbox-text:{account.pk}"),
-            thread=keys.seal_json(thread, label=f"outbox-thread:{account.pk}") if thread else None,
+            recipient=CHANNEL_KEY.seal_text(recipient, label=f"outbox-to:{account.pk}"),
+            text=CHANNEL_KEY.seal_text(part, label=f"outbox-text:{account.pk}"),
+            thread=CHANNEL_KEY.seal_json(thread, label=f"outbox-thread:{account.pk}")
+            if thread
+            else None,
             created_at=timezone.now(),
         )
         transaction.on_commit(partial(enqueue_outbox, row.pk))
@@ -105,11 +106,13 @@ def outbox_queue(
 def outbox_open(row: OutboundMessage) -> tuple[str, str, dict[str, Any] | None]:
     """The recipient, text and thread of a reply waiting to be sent."""
     thread = (
-        keys.open_json(row.thread, label=f"outbox-thread:{row.account_id}") if row.thread else None
+        CHANNEL_KEY.unseal_json(row.thread, label=f"outbox-thread:{row.account_id}")
+        if row.thread
+        else None
     )
     return (
-        keys.open_text(row.recipient, label=f"outbox-to:{row.account_id}"),
-        keys.open_text(row.text, label=f"outbox-text:{row.account_id}"),
+        CHANNEL_KEY.unseal_text(row.recipient, label=f"outbox-to:{row.account_id}"),
+        CHANNEL_KEY.unseal_text(row.text, label=f"outbox-text:{row.account_id}"),
         thread,
     )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from tipoff.channels import media, submissions
 from tipoff.channels.conversation.engine import MediaCounts, StatusResult, SubmitResult
 from tipoff.channels.conversation.prompts import Catalogue, Choice
 from tipoff.channels.models import ChannelAccount, Conversation, MediaStatus
-from tipoff.lib import ratelimit
+from tipoff.limits import budgets
 from tipoff.people.models import Body
 from tipoff.people.selectors import categories_active, teams_directory, units_of
 from tipoff.reports.models import Author, Report
@@ -103,13 +102,7 @@ class DbPorts:
 
     def status(self, code: str) -> StatusResult | str | None:
         who = bytes(self.conversation.sender_lookup).hex()
-        allowed = ratelimit.hit(
-            "channel-receipt",
-            who,
-            limit=settings.RECEIPT_ATTEMPTS_PER_CLIENT,
-            window=settings.RECEIPT_ATTEMPT_WINDOW_SECONDS,
-        )
-        if not allowed:
+        if not budgets.sender_receipt_allowed(sender=who):
             return _("Too many attempts. Please wait a while and try again.")
         # The receipt is the authority: a report forwarded to another body on this
         # deployment is still followed up on the channel it came from.

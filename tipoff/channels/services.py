@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from tipoff.channels import keys, media
+from tipoff.channels import media
 from tipoff.channels.conversation import parsing
 from tipoff.channels.conversation.engine import Engine, Incoming, fresh_state
 from tipoff.channels.models import (
+    CHANNEL_KEY,
     ChannelAccount,
     Conversation,
     InboundMessage,
@@ -53,7 +54,7 @@ class Turn:
 def _load(
     account: ChannelAccount, sender: str, now: dt.datetime, *, attempts: int = 3
 ) -> tuple[Conversation, dict, bool]:
-    lookup = keys.lookup(account.pk, sender)
+    lookup = CHANNEL_KEY.lookup(account.pk, sender)
     conversation = (
         Conversation.objects.select_for_update()
         .filter(account=account, sender_lookup=lookup)
@@ -67,7 +68,7 @@ def _load(
         conversation = Conversation(
             account=account, sender_lookup=lookup, updated_at=now, expires_at=now, state=b""
         )
-        conversation.sender = keys.seal_text(sender, label=f"sender:{account.pk}")
+        conversation.sender = CHANNEL_KEY.seal_text(sender, label=f"sender:{account.pk}")
         try:
             with transaction.atomic():
                 conversation.save()
@@ -80,13 +81,13 @@ def _load(
         return conversation, {}, expired
     return (
         conversation,
-        keys.open_json(conversation.state, label=conversation.state_label()) or {},
+        CHANNEL_KEY.unseal_json(conversation.state, label=conversation.state_label()) or {},
         False,
     )
 
 
 def _inbound_digest(account: ChannelAccount, key: str) -> bytes:
-    return keys.lookup(account.pk, f"inbound\x00{key}")
+    return CHANNEL_KEY.lookup(account.pk, f"inbound\x00{key}")
 
 
 def inbound_seen(*, account: ChannelAccount, key: str) -> bool:
@@ -107,7 +108,7 @@ def _remember(account: ChannelAccount, key: str) -> bool:
         with transaction.atomic():
             SignedQuery.objects.create(
                 account=account,
-                digest=keys.lookup(account.pk, f"signed-query\x00{key}"),
+                digest=CHANNEL_KEY.lookup(account.pk, f"signed-query\x00{key}"),
                 received_at=timezone.now(),
             )
     except IntegrityError:
@@ -131,7 +132,7 @@ def signed_query_check(*, account: ChannelAccount, timestamp: str, nonce: str, b
         return True
     # Forget the replayed body again, so repeating the replay never makes it "known".
     SignedQuery.objects.filter(
-        account=account, digest=keys.lookup(account.pk, f"signed-query\x00{with_body}")
+        account=account, digest=CHANNEL_KEY.lookup(account.pk, f"signed-query\x00{with_body}")
     ).delete()
     return False
 
@@ -190,7 +191,9 @@ def conversation_handle(
         else:
             conversation.language = language
             conversation.step = str(result.state.get("step", "idle"))
-            conversation.state = keys.seal_json(result.state, label=conversation.state_label())
+            conversation.state = CHANNEL_KEY.seal_json(
+                result.state, label=conversation.state_label()
+            )
             conversation.updated_at = now
             conversation.expires_at = _expiry(result.state, now)
             conversation.save()
@@ -205,7 +208,7 @@ def conversation_handle(
 def _finish_leftover(account: ChannelAccount, sender: str) -> list[str]:
     """A report confirmed in an earlier turn that a crash kept from being filed: file it now."""
     waiting = Conversation.objects.filter(
-        account=account, sender_lookup=keys.lookup(account.pk, sender), submitting=True
+        account=account, sender_lookup=CHANNEL_KEY.lookup(account.pk, sender), submitting=True
     ).first()
     if waiting is None:
         return []
@@ -245,5 +248,5 @@ def channels_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
 def conversation_forget(*, account: ChannelAccount, sender: str) -> None:
     """The reporter left the channel (e.g. unfollowed): drop everything kept about them."""
     Conversation.objects.filter(
-        account=account, sender_lookup=keys.lookup(account.pk, sender)
+        account=account, sender_lookup=CHANNEL_KEY.lookup(account.pk, sender)
     ).delete()

@@ -27,9 +27,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from tipoff.channels import keys, media
+from tipoff.channels import media
 from tipoff.channels.conversation import prompts
-from tipoff.channels.models import Conversation, MediaStatus, PendingMedia
+from tipoff.channels.models import CHANNEL_KEY, Conversation, MediaStatus, PendingMedia
 from tipoff.lib import receipts
 from tipoff.reports.services import (
     EvidenceFile,
@@ -86,7 +86,7 @@ def submission_stash(
     """Keep the checked draft and a fresh receipt on the conversation (saved with the turn)."""
     code = receipts.generate(settings.RECEIPT_DIGITS)
     conversation.submitting = True
-    conversation.pending_submit = keys.seal_json(
+    conversation.pending_submit = CHANNEL_KEY.seal_json(
         {"receipt": code, "draft": draft, "language": language, "state": state},
         label=_label(conversation),
     )
@@ -109,7 +109,7 @@ def submission_finish(*, conversation_id: int) -> Finished | None:
     )
     if conversation is None:
         return None
-    payload = keys.open_json(conversation.pending_submit, label=_label(conversation)) or {}
+    payload = CHANNEL_KEY.unseal_json(conversation.pending_submit, label=_label(conversation)) or {}
     code, language = str(payload.get("receipt", "")), str(payload.get("language", "zh-hans"))
     rows = list(conversation.media.filter(report_id__isnull=True))
     ready = [r for r in rows if r.status == MediaStatus.READY]
@@ -117,7 +117,7 @@ def submission_finish(*, conversation_id: int) -> Finished | None:
         conversation=conversation,
         draft=payload.get("draft") or {},
         language=language,
-        files=[keys.open_bytes(r.content or b"", label=f"media:{r.pk}") for r in ready],
+        files=[CHANNEL_KEY.unseal(r.content or b"", label=f"media:{r.pk}") for r in ready],
     )
     try:
         submitted = report_submit(data=data, receipt=code)
@@ -162,7 +162,7 @@ def _give_back(conversation: Conversation, payload: dict[str, Any]) -> None:
             submitting=False,
             pending_submit=b"",
             step=str(state.get("step", "review")),
-            state=keys.seal_json(state, label=conversation.state_label()),
+            state=CHANNEL_KEY.seal_json(state, label=conversation.state_label()),
         )
 
 
@@ -191,7 +191,9 @@ def submissions_finish_overdue(*, now: dt.datetime | None = None) -> int:
     for conversation in Conversation.objects.filter(
         submitting=True, updated_at__lt=cutoff
     ).select_related("account"):
-        sender = keys.open_text(conversation.sender, label=f"sender:{conversation.account_id}")
+        sender = CHANNEL_KEY.unseal_text(
+            conversation.sender, label=f"sender:{conversation.account_id}"
+        )
         account = conversation.account
         try:
             finished = submission_finish(conversation_id=conversation.pk)

@@ -40,6 +40,7 @@ from tipoff.lib.crypto import DecryptionError, Readable
 __all__ = [
     "Blobs",
     "DecryptionError",
+    "KeptKey",
     "blob_open",
     "blob_put",
     "blob_shred",
@@ -78,6 +79,57 @@ def server_key(setting: str, purpose: str) -> bytes:
     if not raw:
         raise ImproperlyConfigured(f"{setting} is not set (see .env.example).")
     return subkey(_server_master(setting, raw), purpose)
+
+
+class KeptKey:
+    """A key kept in the environment (``CHANNELS_KEY``, ``ATTENDANCE_KEY``), for one app.
+
+    Values sealed with it are unreadable from a database dump alone. ``lookup``
+    gives a keyed hash to find a row by a value without storing the value
+    (a sender's channel identifier, say) — under its own sub-key.
+    """
+
+    def __init__(self, setting: str, scope: str, *, minimum_length: int = 32) -> None:
+        self.setting = setting
+        self.scope = scope
+        self.minimum_length = minimum_length
+
+    def key(self, purpose: str = "data") -> bytes:
+        return server_key(self.setting, f"{self.scope}:{purpose}")
+
+    def seal(self, plaintext: bytes, *, label: str) -> bytes:
+        return seal(self.key(), plaintext, label=label)
+
+    def unseal(self, blob: bytes | memoryview, *, label: str) -> bytes:
+        return unseal(self.key(), blob, label=label)
+
+    def seal_text(self, value: str, *, label: str) -> bytes:
+        return self.seal(value.encode(), label=label)
+
+    def unseal_text(self, blob: bytes | memoryview | None, *, label: str) -> str:
+        return self.unseal(blob, label=label).decode() if blob else ""
+
+    def seal_json(self, value: Any, *, label: str) -> bytes:
+        return seal_json(self.key(), value, label=label)
+
+    def unseal_json(self, blob: bytes | memoryview | None, *, label: str) -> Any:
+        return unseal_json(self.key(), blob, label=label)
+
+    def lookup(self, *parts: object) -> bytes:
+        """A keyed hash of ``parts`` (joined), to find a row without storing the value."""
+        message = "\x00".join(str(p) for p in parts).encode()
+        return crypto.keyed_hash(self.key("lookup"), message, person=b"tipoff-vault-look")
+
+    def problems(self) -> list[str]:
+        """Configuration problems, for a system check."""
+        raw = str(getattr(settings, self.setting, "") or "")
+        if not raw:
+            return [f"{self.setting} is not set: set it to at least 32 random characters."]
+        if getattr(settings, "PRODUCTION", False) and (
+            len(raw) < self.minimum_length or raw.startswith("dev-")
+        ):
+            return [f"{self.setting} must be at least {self.minimum_length} random characters."]
+        return []
 
 
 # --- values -------------------------------------------------------------------------

@@ -232,3 +232,15 @@ def reply_allowed(*, report_id: int) -> bool:
         return True
     count = counters().incr(f"reply:{report_id}", window=SUBMIT_WINDOW)
     return count <= settings.SUBMISSIONS_PER_CLIENT_PER_HOUR
+
+
+def sender_receipt_allowed(*, sender: str) -> bool:
+    """A messaging-channel sender (a keyed hash of their channel identifier) trying receipts.
+
+    A chat cannot do a proof of work, but its sender is a real account on the
+    service: a hard limit per sender, counting every attempt.
+    """
+    if not _enabled():
+        return True
+    count = counters().incr(f"chr:{sender}", window=settings.RECEIPT_ATTEMPT_WINDOW_SECONDS)
+    return count <= settings.RECEIPT_ATTEMPTS_PER_CLIENT
