@@ -14,7 +14,7 @@ from tipoff.audit.models import AuditEvent
 from tipoff.lib import sealed_session
 from tipoff.limits.proof import solve
 from tipoff.people import signin
-from tipoff.people.keys import KEYS_SESSION_NAME
+from tipoff.people.access import KEYS_SESSION_NAME
 from tipoff.people.models import User
 
 pytestmark = pytest.mark.django_db
@@ -146,10 +146,11 @@ def test_a_client_that_keeps_failing_waits_longer_and_longer(client, staff, demo
 def test_wrong_codes_slow_the_client_down_too(client, staff, demo_password):
     user = staff["inspector"]
     enrol(user)
-    _password_step(client, user, demo_password)
-    for _ in range(settings.STAFF_SIGNIN_FAILURES_PER_CLIENT):
-        assert client.post("/staff/login/code/", {"code": "000001"}).status_code == 400
-    held = client.post("/staff/login/code/", {"code": "000002"})
+    with time_machine.travel(dt.datetime.now(dt.UTC), tick=False):
+        _password_step(client, user, demo_password)
+        for _ in range(settings.STAFF_SIGNIN_FAILURES_PER_CLIENT):
+            assert client.post("/staff/login/code/", {"code": "000001"}).status_code == 400
+        held = client.post("/staff/login/code/", {"code": "000002"})
     assert held.status_code == 429 and int(held["Retry-After"]) >= 1
 
 

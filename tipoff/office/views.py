@@ -26,7 +26,7 @@ from tipoff.office.queues import (
     with_reports,
 )
 from tipoff.office.reading import case_file_open, report_evidence_open
-from tipoff.people.keys import session_body_key
+from tipoff.people.access import session_body_key
 from tipoff.people.models import Role, User
 from tipoff.reports.models import Evidence
 from tipoff.reports.selectors import case_reports

@@ -14,6 +14,7 @@ URL and every model against this rule.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -24,6 +25,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from tipoff.lib import sealed_session
 from tipoff.people.models import Role, User
 
 M = TypeVar("M", bound=Model)
@@ -83,3 +85,24 @@ def body_object(
 ) -> M:
     """One object of the member's body, or 404 (whether it exists elsewhere is not said)."""
     return get_object_or_404(body_objects(request, source, path=path), pk=pk)
+
+
+# --- the body keys a signed-in member's session holds ----------------------------------
+#
+# Unlocked at sign-in with the member's password, kept sealed between the
+# session store and a cookie (``lib.sealed_session``) so neither alone opens them.
+
+KEYS_SESSION_NAME = "keys"
+
+
+def encode_keys(keys: dict[int, bytes]) -> bytes:
+    return json.dumps({str(k): v.hex() for k, v in keys.items()}).encode()
+
+
+def session_body_key(request: HttpRequest, body_id: int) -> bytes | None:
+    """The body's private key from the member's session, or None (not granted, or signed out)."""
+    raw = sealed_session.get(request, KEYS_SESSION_NAME)
+    if raw is None:
+        return None
+    value = json.loads(raw).get(str(body_id))
+    return bytes.fromhex(value) if value else None

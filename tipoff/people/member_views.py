@@ -1,7 +1,7 @@
 """Body administrators manage staff: invite, edit, grant the body key, reset, clear failures.
 
 Granting uses the body key held in the administrator's own signed-in session
-(``tipoff.people.keys``), sealed to the new member's public key: nobody ever
+(``tipoff.people.access``), sealed to the new member's public key: nobody ever
 types or sees another person's password.
 """
 
@@ -16,9 +16,8 @@ from django.views.decorators.http import require_POST
 
 from tipoff.audit.services import audit_record
 from tipoff.people import signin
-from tipoff.people.access import admin_required
+from tipoff.people.access import admin_required, session_body_key
 from tipoff.people.forms import InviteForm, MemberForm
-from tipoff.people.keys import session_body_key
 from tipoff.people.models import BodyKeyGrant, User
 from tipoff.people.services import (
     KeyUnavailable,

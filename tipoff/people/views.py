@@ -2,7 +2,7 @@
 
 The password step unlocks the staff member's body keys and parks them, sealed,
 until the second factor is checked; only then is the session signed in and the
-keys moved into place (``tipoff.people.keys``). The password itself is never
+keys moved into place (``tipoff.people.access``). The password itself is never
 kept. Administrators' pages for managing members are in ``member_views.py``.
 """
 
@@ -30,7 +30,7 @@ from tipoff.limits import budgets
 from tipoff.limits.budgets import StaffGate
 from tipoff.limits.web import proof_context, proof_from
 from tipoff.people import signin
-from tipoff.people.access import is_operator
+from tipoff.people.access import KEYS_SESSION_NAME, encode_keys, is_operator
 from tipoff.people.forms import (
     CodeForm,
     LoginForm,
@@ -38,7 +38,6 @@ from tipoff.people.forms import (
     PasswordChangeForm,
     RecoverForm,
 )
-from tipoff.people.keys import KEYS_SESSION_NAME, encode_keys
 from tipoff.people.models import User
 from tipoff.people.services import (
     InviteInvalid,
