@@ -39,9 +39,12 @@ def _default_language() -> Iterator[None]:
 def _clear_cache() -> Iterator[None]:
     from django.core.cache import cache
 
+    from tipoff.office.index import forget_all
+
     cache.clear()
     yield
     cache.clear()
+    forget_all()
 
 
 @dataclass

@@ -201,6 +201,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
+# Search: a body's index is opened report by report at most this long per request
+# while it is being built (after that, it is kept up to date as reports arrive).
+SEARCH_INDEX_BUILD_SECONDS = float(env_str("SEARCH_INDEX_BUILD_SECONDS", "3"))
+
 # Retention: contents of reports whose case finished this long ago are purged
 # by `manage.py purge_expired` (statistics keep the case row).
 RETENTION_DAYS = env_int("RETENTION_DAYS", 730, minimum=1)

@@ -171,7 +171,7 @@ def test_duplicates_are_suggested_by_official_unit_category_and_text(submit, peo
         and "similar text" in reasons
     )
     event = AuditEvent.objects.get(action="case.duplicates_checked")
-    assert original.report.pk in event.details["reports_read"]
+    assert original.report.case_id in event.details["suggested"]
 
 
 def test_routing_follows_the_team_jurisdiction(submit, people, body):

@@ -38,6 +38,31 @@ def conflicts_detect(*, case: Case, contents: Sequence[ReportContent]) -> list[U
     return excluded
 
 
+def conflicts_in_search(*, user: User, candidates: dict[int, str]) -> set[int]:
+    """Of the cases a search found, those whose reported official is the searcher.
+
+    ``candidates`` maps each case to the official's name (as the index keeps
+    it). The searcher is excluded from those cases before the results are
+    shown, so searching never tells anyone that they were reported.
+    """
+    staff_names = [n for n in (user.display_name, user.get_full_name()) if n.strip()]
+    keys = {similarity.simplified("".join(similarity.tokens(n))) for n in staff_names}
+    keys |= {similarity.simplified("".join(similarity.tokens(n.split()[-1]))) for n in staff_names}
+    keys = {k for k in keys if len(k) >= 2}
+    named: set[int] = set()
+    for case_id, name in candidates.items():
+        if not name:
+            continue
+        plausible = not name.isascii() and any(k in name or name in k for k in keys)
+        if (plausible or name.isascii()) and any(
+            similarity.names_match(name, staff) for staff in staff_names
+        ):
+            named.add(case_id)
+    for case in Case.objects.filter(pk__in=named):
+        _exclude(case=case, user=user, reason=ExclusionReason.NAMED, by=None)
+    return named
+
+
 def _exclude(*, case: Case, user: User, reason: str, by: User | None) -> bool:
     """Exclude ``user`` (once); False if they were excluded already."""
     try:

@@ -1,15 +1,12 @@
-"""Exports: a case as a PDF dossier, a queue as CSV. Both are written to the audit trail.
+"""Exports: a case as a PDF dossier (a queue as CSV is ``queue_export``). Audited.
 
 The PDF uses reportlab's built-in CID font ``STSong-Light`` for Chinese: the
 reader's PDF viewer supplies the glyphs, so no font file ships with tipoff.
-The CSV holds only clear routing fields (never report contents).
 """
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -161,64 +158,5 @@ def case_pdf_response(*, case: Case, actor: User, body_key: bytes) -> HttpRespon
         case_pdf(case=case, actor=actor, body_key=body_key), content_type="application/pdf"
     )
     response["Content-Disposition"] = f'attachment; filename="case-{case.reference}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-CSV_COLUMNS = [
-    "reference",
-    "status",
-    "received",
-    "category",
-    "unit",
-    "district",
-    "channel",
-    "team",
-    "assignee",
-    "acknowledge_due",
-    "conclude_due",
-    "deadline_flag",
-]
-
-
-def queue_csv_rows(cases: Iterable[Case]) -> Iterable[list[str]]:
-    yield CSV_COLUMNS
-    for case in cases:
-        report = next(iter(case.reports.all()), None)
-        deadline = case_deadline(case)
-        yield [
-            case.reference,
-            case.status,
-            timezone.localtime(case.created_at).isoformat(timespec="minutes"),
-            report.category.code if report else "",
-            report.unit.name() if report and report.unit else "",
-            report.district.name() if report and report.district else "",
-            report.channel if report else "",
-            case.team.name() if case.team else "",
-            case.assignee.username if case.assignee else "",
-            timezone.localtime(case.acknowledge_due).isoformat(timespec="minutes"),
-            timezone.localtime(case.conclude_due).isoformat(timespec="minutes"),
-            deadline.flag if deadline else "",
-        ]
-
-
-def queue_csv_response(*, user: User, queue: str, cases: Iterable[Case]) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    count = -1
-    for row in queue_csv_rows(cases):
-        # A cell starting with = + - @ would run as a formula in a spreadsheet.
-        writer.writerow(["'" + v if v[:1] in ("=", "+", "-", "@") else v for v in row])
-        count += 1
-    audit_record(
-        actor=user,
-        action="queue.exported_csv",
-        body_id=user.body_id,
-        details={"queue": queue, "rows": count},
-    )
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="tipoff-{queue}-{timezone.localdate():%Y%m%d}.csv"'
-    )
     response["Cache-Control"] = "no-store"
     return response

@@ -1,9 +1,11 @@
 """Suggestions for the officer at triage: likely duplicates, and where to route a case.
 
-Duplicates: candidates come from clear fields first (same body, still open,
-recent, sharing the category or the unit), then their contents are decrypted
-in the staff member's session and scored — same official named, same unit and
-category, similar text. The decryption is audited like any other read.
+Duplicates: every open case of the body, and every case closed in the last
+year, whatever channel it came through, is compared with the new case through
+the body's search index (``index.py``): a MinHash signature of each report's
+wording picks the closest few hundred in one vectorised pass, and those are
+scored exactly — same official named (in any script), same unit and
+category, similar text. Comparing is reading: it is audited like any other read.
 
 Routing: a team whose jurisdiction covers the report's unit or district, with
 a small preference for teams that handled this category before; inside a team,
@@ -15,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,12 +25,12 @@ from django.utils.translation import gettext as _
 from tipoff.audit.services import audit_record
 from tipoff.cases.models import ENDED, Case, CaseExclusion, Status
 from tipoff.lib import similarity
+from tipoff.office.index import BodyIndex, body_index
 from tipoff.people.models import BodyKeyGrant, Role, Team, User
-from tipoff.reports.content import ReportContent
-from tipoff.reports.selectors import case_reports, report_content, report_data_key
+from tipoff.reports.selectors import case_reports
 
 LOOKBACK = dt.timedelta(days=365)
-MAX_CANDIDATES = 200
+SHORTLIST = 200
 TEXT_THRESHOLD = 0.3
 
 
@@ -38,82 +41,82 @@ class DuplicateSuggestion:
     reasons: list[str] = field(default_factory=list)
 
 
-def _text(content: ReportContent) -> str:
-    return " ".join([content.what, content.place, *content.answers.values()])
+def _candidate_cases(case: Case, actor: User) -> set[int]:
+    since = timezone.now() - LOOKBACK
+    excluded = CaseExclusion.objects.filter(user=actor).values("case_id")
+    return set(
+        Case.objects.filter(body_id=case.body_id, merged_into__isnull=True)
+        .filter(~Q(status__in=ENDED) | Q(status=Status.CLOSED, closed_at__gte=since))
+        .exclude(pk=case.pk)
+        .exclude(pk__in=excluded)
+        .values_list("pk", flat=True)
+    )
 
 
 def duplicates_suggest(
     *, case: Case, actor: User, body_key: bytes, limit: int = 5
 ) -> list[DuplicateSuggestion]:
-    reports = list(case_reports(case))
-    if not reports:
+    index = body_index(body_id=case.body_id, body_key=body_key)
+    position = {rid: row for row, rid in enumerate(index.docs.ids)}
+    mine = [position[r.pk] for r in case_reports(case) if r.pk in position]
+    if not mine:
         return []
-    categories = {r.category_id for r in reports}
-    units = {r.unit_id for r in reports if r.unit_id}
-    mine = [
-        report_content(report=r, data_key=report_data_key(report=r, body_private_key=body_key))
-        for r in reports
-    ]
-    excluded = CaseExclusion.objects.filter(user=actor).values("case_id")
-    candidates = (
-        Case.objects.filter(body_id=case.body_id, created_at__gte=timezone.now() - LOOKBACK)
-        .exclude(pk=case.pk)
-        .exclude(status__in=ENDED)
-        .exclude(pk__in=excluded)
-        .filter(Q(reports__category_id__in=categories) | Q(reports__unit_id__in=units))
-        .distinct()
-        .order_by("-created_at")[:MAX_CANDIDATES]
+    cases = _candidate_cases(case, actor)
+    ids = index.docs.ids
+    rows = np.fromiter(
+        (row for row, rid in enumerate(ids) if index.case_of.get(rid) in cases), dtype=np.int64
     )
-    suggestions: list[DuplicateSuggestion] = []
-    read: list[int] = []
-    for other in candidates:
-        best: DuplicateSuggestion | None = None
-        for report in case_reports(other):
-            content = report_content(
-                report=report, data_key=report_data_key(report=report, body_private_key=body_key)
-            )
-            read.append(report.pk)
-            suggestion = _score(other, report.category_id, report.unit_id, content, reports, mine)
-            if best is None or suggestion.score > best.score:
-                best = suggestion
-        if best is not None and best.reasons:
-            suggestions.append(best)
+    scored = _score(index, mine, rows) if rows.size else {}
+    best: dict[int, DuplicateSuggestion] = {}
+    for row, (score, reasons) in scored.items():
+        case_id = index.case_of[ids[row]]
+        if case_id not in best or score > best[case_id].score:
+            best[case_id] = DuplicateSuggestion(case=Case(pk=case_id), score=score, reasons=reasons)
+    chosen = sorted(best.values(), key=lambda s: s.score, reverse=True)[:limit]
+    found = Case.objects.in_bulk([s.case.pk for s in chosen])
+    for suggestion in chosen:
+        suggestion.case = found[suggestion.case.pk]
     audit_record(
         actor=actor,
         action="case.duplicates_checked",
         body_id=case.body_id,
         obj=case,
-        details={"reports_read": read},
+        details={"compared": int(rows.size), "suggested": [s.case.pk for s in chosen]},
     )
-    suggestions.sort(key=lambda s: s.score, reverse=True)
-    return suggestions[:limit]
+    return chosen
 
 
 def _score(
-    other: Case,
-    category_id: int,
-    unit_id: int | None,
-    content: ReportContent,
-    reports: list,
-    mine: list[ReportContent],
-) -> DuplicateSuggestion:
-    suggestion = DuplicateSuggestion(case=other, score=0.0)
-    names = [c.official_name for c in mine if c.official_name.strip()]
-    if content.official_name.strip() and any(
-        similarity.names_match(n, content.official_name) for n in names
-    ):
-        suggestion.score += 1.0
-        suggestion.reasons.append(_("same official named"))
-    if unit_id and any(r.unit_id == unit_id and r.category_id == category_id for r in reports):
-        suggestion.score += 0.5
-        suggestion.reasons.append(_("same unit and category"))
-    text_score = max(similarity.similarity(_text(content), _text(c)) for c in mine)
-    if text_score >= TEXT_THRESHOLD:
-        suggestion.score += text_score
-        suggestion.reasons.append(
-            _("similar text (%(percent)d%%)") % {"percent": round(text_score * 100)}
-        )
-    return suggestion
+    index: BodyIndex, mine: list[int], rows: np.ndarray
+) -> dict[int, tuple[float, list[str]]]:
+    docs = index.docs
+    signatures = index.matrix[rows]
+    estimate = np.zeros(rows.size)
+    for row in mine:
+        estimate = np.maximum(estimate, (signatures == index.matrix[row]).mean(axis=1))
+    order = np.argsort(-estimate)[:SHORTLIST]
+    shortlist = {int(rows[i]) for i in order}
+    my_names = {docs.names[r] for r in mine if docs.names[r]}
+    # Every candidate naming the same official, however far its wording.
+    shortlist |= {int(r) for r in rows if docs.names[int(r)] in my_names}
+    my_places = {(docs.units[r], docs.categories[r]) for r in mine if docs.units[r]}
+    scored: dict[int, tuple[float, list[str]]] = {}
+    for row in shortlist:
+        score, reasons = 0.0, []
+        name = docs.names[row]
+        if name and any(name == n or similarity.names_match(name, n) for n in my_names):
+            score += 1.0
+            reasons.append(_("same official named"))
+        if (docs.units[row], docs.categories[row]) in my_places:
+            score += 0.5
+            reasons.append(_("same unit and category"))
+        text_score = max(similarity.similarity(docs.texts[row], docs.texts[r]) for r in mine)
+        if text_score >= TEXT_THRESHOLD:
+            score += text_score
+            reasons.append(_("similar text (%(percent)d%%)") % {"percent": round(text_score * 100)})
+        if reasons:
+            scored[row] = (score, reasons)
+    return scored
 
 
 @dataclass

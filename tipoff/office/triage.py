@@ -17,6 +17,7 @@ from tipoff.cases import permissions
 from tipoff.cases.models import Case, CaseExclusion, EventKind
 from tipoff.cases.services import TransitionRefused, case_event_record, case_open, case_transition
 from tipoff.people.models import Body, Role, Team, User
+from tipoff.people.services import body_content_touch
 from tipoff.reports.models import Author, Report
 from tipoff.reports.selectors import case_reports, report_data_key
 from tipoff.reports.services import message_post, report_transfer
@@ -110,6 +111,7 @@ def case_merge(*, case: Case, actor: User, target: Case, body_key: bytes, reason
     )
     # Keep the merge flat, and keep everyone excluded from a part excluded from the whole.
     Case.objects.filter(merged_into=case).update(merged_into=target)
+    body_content_touch(body_id=case.body_id)
     for exclusion in CaseExclusion.objects.filter(case=case):
         CaseExclusion.objects.get_or_create(
             case=target,
@@ -166,6 +168,8 @@ def case_forward(
     )
     for report in reports:
         report_transfer(report=report, body_private_key=body_key, to_case=new_case)
+    body_content_touch(body_id=case.body_id)
+    body_content_touch(body_id=target_body.pk)
     case_event_record(
         case=new_case,
         actor=actor,

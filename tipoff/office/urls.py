@@ -11,6 +11,7 @@ urlpatterns = [
     path("queue/<slug:name>/export.csv", views.queue_csv, name="queue_csv"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/do/<slug:action>/", views.case_action, name="case_action"),
+    path("cases/<int:pk>/duplicates/", views.case_duplicates, name="case_duplicates"),
     path("cases/<int:pk>/dossier.pdf", views.case_pdf, name="case_pdf"),
     path("cases/<int:pk>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence"),
     path("cases/<int:pk>/files/<int:file_id>/", views.file_download, name="file"),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +18,7 @@ from tipoff.cases.models import Case, CaseFile
 from tipoff.cases.selectors import case_deadline
 from tipoff.office import actions, exports
 from tipoff.office.presenters import case_page
+from tipoff.office.queue_export import queue_csv_response
 from tipoff.office.queues import (
     QUEUES,
     Filters,
@@ -26,6 +28,7 @@ from tipoff.office.queues import (
     with_reports,
 )
 from tipoff.office.reading import case_file_open, report_evidence_open
+from tipoff.office.suggestions import duplicates_suggest
 from tipoff.people.access import session_body_key
 from tipoff.people.models import Role, User
 from tipoff.reports.models import Evidence
@@ -74,14 +77,18 @@ def queue(request: HttpRequest, name: str) -> HttpResponse:
     qs = queue_filter(queue_cases(user=user, queue=name), filters)
     key = session_body_key(request, user.body_id) if filters.query else None  # type: ignore[arg-type]
     search = None
+    page: Page[Any]
     if filters.query and key is not None:
         search = queue_search(user=user, qs=qs, query=filters.query, body_key=key)
-        page = Paginator(search.cases, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(search.case_ids, PAGE_SIZE).get_page(request.GET.get("page"))
+        chosen = {c.pk: c for c in with_reports(Case.objects.filter(pk__in=list(page)))}
+        cases = [chosen[pk] for pk in page if pk in chosen]
     else:
         page = Paginator(with_reports(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+        cases = list(page)
     rows = [
         {"case": c, "report": next(iter(c.reports.all()), None), "deadline": case_deadline(c)}
-        for c in page
+        for c in cases
     ]
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(
@@ -108,14 +115,14 @@ def _without_page(request: HttpRequest) -> str:
 
 
 @permissions.staff_required
-def queue_csv(request: HttpRequest, name: str) -> HttpResponse:
+def queue_csv(request: HttpRequest, name: str) -> HttpResponseBase:
     if name not in QUEUES:
         raise Http404
     user = _staff(request)
     assert user.body is not None
     form = FilterForm(request.GET or None, body=user.body)
     qs = queue_filter(queue_cases(user=user, queue=name), _filters(form))
-    return exports.queue_csv_response(user=user, queue=name, cases=with_reports(qs))
+    return queue_csv_response(user=user, queue=name, cases=qs)
 
 
 def _case_for(request: HttpRequest, pk: int) -> Case:
@@ -145,6 +152,22 @@ def _render_case(
     )
     context["action_error"] = error
     return render(request, "office/case.html", context, status=status)
+
+
+@permissions.staff_required
+def case_duplicates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The likely duplicates of a case in triage, on a page of their own."""
+    case = _case_for(request, pk)
+    user = _staff(request)
+    key = session_body_key(request, case.body_id)
+    if key is None or not permissions.can(user, "merge", case):
+        raise Http404
+    suggestions = duplicates_suggest(case=case, actor=user, body_key=key)
+    return render(
+        request,
+        "office/duplicates.html",
+        {"case": case, "duplicates": suggestions, "locked": False},
+    )
 
 
 @require_POST

@@ -40,6 +40,9 @@ class Body(Bilingual):
     intro_en = models.TextField(_("introduction (English)"), blank=True)
     is_default = models.BooleanField(_("default body for the public site"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped when reports change hands (merge, forward, purge), so search indexes
+    # held in memory know to catch up (``office/index.py``).
+    content_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("body")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from tipoff.lib import crypto
@@ -45,6 +46,11 @@ def body_create(*, slug: str, name_zh: str, name_en: str, is_default: bool = Fal
         recovery_wrapped_key=crypto.encrypt(recovery, pair.private, label=f"body-recovery:{slug}"),
     )
     return CreatedBody(body=body, recovery_key=crypto.recovery_key_text(recovery))
+
+
+def body_content_touch(*, body_id: int) -> None:
+    """Reports of the body changed hands (merge, forward, purge): search indexes catch up."""
+    Body.objects.filter(pk=body_id).update(content_version=F("content_version") + 1)
 
 
 def body_key_from_recovery(*, body: Body, recovery_key: str) -> bytes:

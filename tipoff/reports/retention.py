@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tipoff.audit.services import audit_record
 from tipoff.lib import vault
+from tipoff.people.services import body_content_touch
 from tipoff.reports.models import Evidence, Report
 
 FINISHED = ("closed", "rejected", "forwarded", "merged")
@@ -35,6 +36,7 @@ def reports_purge_expired(*, older_than_days: int, now: dt.datetime | None = Non
                 details={"case": report.case_id, "evidence_files": len(names)},
             )
             report.delete()
+            body_content_touch(body_id=report.body_id)
         for name in names:  # after commit: a failed delete must not keep a live row
             vault.blob_shred(name)
         purged += 1
