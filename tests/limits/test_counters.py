@@ -80,3 +80,9 @@ def test_expired_rows_are_purged():
     time.sleep(1.1)
     assert backend.purge() == 1
     assert backend.get("kept") == 1
+
+
+def test_several_counters_in_one_round_trip(backend):
+    assert backend.incr_many(["x", "y"], window=60) == [1, 1]
+    assert backend.incr_many(["y", "x"], window=60) == [2, 2]
+    assert backend.incr("x", window=60) == 3 and backend.get("y") == 2

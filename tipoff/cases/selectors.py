@@ -70,6 +70,14 @@ def case_status_for_reporter(case: Case) -> ReporterStatus:
     )
 
 
+def status_of_new_report() -> ReporterStatus:
+    """What a reporter is told about a report just received (no query needed)."""
+    status = Status.RECEIVED
+    return ReporterStatus(
+        code=status.value, label=str(status.label), explanation=str(_REPORTER_TEXT[status])
+    )
+
+
 def decision_approved(case: Case) -> Decision | None:
     return case.decisions.filter(state=DecisionState.APPROVED).order_by("approved_at", "id").last()
 

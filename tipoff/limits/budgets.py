@@ -106,8 +106,7 @@ def receipt_attempt(*, client: str, code: str, proof: str = "") -> Gate:
     per_receipt = c.incr(f"rc:{receipt_rate_key(code)}", window=window)
     if per_receipt > settings.RECEIPT_ATTEMPTS_PER_RECEIPT:
         return Gate(REFUSED, retry_after=window, count=per_receipt)
-    mine = c.incr(f"rf:{client}", window=window)
-    everyone = c.incr("rf:*", window=window)
+    mine, everyone = c.incr_many([f"rf:{client}", "rf:*"], window=window)
     reserved = [(f"rf:{client}", window), ("rf:*", window)]
     needed = max(
         difficulty(mine, settings.RECEIPT_ATTEMPTS_PER_CLIENT),
@@ -139,9 +138,7 @@ def submission_attempt(*, client: str, proof: str = "") -> Gate:
     """Before a report is taken. Every submission counts (there is no failure to refund)."""
     if not _enabled():
         return Gate(GO)
-    c = counters()
-    mine = c.incr(f"sub:{client}", window=SUBMIT_WINDOW)
-    everyone = c.incr("sub:*", window=SUBMIT_WINDOW)
+    mine, everyone = counters().incr_many([f"sub:{client}", "sub:*"], window=SUBMIT_WINDOW)
     needed = max(
         difficulty(mine, settings.SUBMISSIONS_PER_CLIENT_PER_HOUR),
         difficulty(everyone, settings.SUBMISSIONS_GLOBAL_PER_HOUR),

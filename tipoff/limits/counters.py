@@ -23,6 +23,10 @@ class Counters(Protocol):
         """Add ``amount``; the window starts at the first increment. Returns the new value."""
         ...
 
+    def incr_many(self, keys: list[str], *, window: int, amount: int = 1) -> list[int]:
+        """``incr`` for several keys at once (one round trip); values in the same order."""
+        ...
+
     def get(self, key: str) -> int: ...
 
     def put(self, key: str, value: int, *, ttl: int) -> None: ...
@@ -53,6 +57,20 @@ class DatabaseCounters:
             cursor.execute(self._UPSERT, [key, amount, now + window, now, now])
             row = cursor.fetchone()
         return int(row[0])
+
+    def incr_many(self, keys: list[str], *, window: int, amount: int = 1) -> list[int]:
+        now = int(time.time())
+        rows = ", ".join(["(%s, %s, %s)"] * len(keys))
+        params: list[str | int] = []
+        for key in keys:
+            params += [key, amount, now + window]
+        sql = self._UPSERT.replace("VALUES (%s, %s, %s)", f"VALUES {rows}").replace(
+            "RETURNING value", "RETURNING key, value"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, now, now])
+            found = dict(cursor.fetchall())
+        return [int(found[key]) for key in keys]
 
     def get(self, key: str) -> int:
         with connection.cursor() as cursor:
@@ -95,6 +113,14 @@ class RedisCounters:
         pipe.set(f"tipoff:{key}", 0, ex=window, nx=True)
         pipe.incrby(f"tipoff:{key}", amount)
         return int(pipe.execute()[1])
+
+    def incr_many(self, keys: list[str], *, window: int, amount: int = 1) -> list[int]:
+        pipe = self.client.pipeline(transaction=True)
+        for key in keys:
+            pipe.set(f"tipoff:{key}", 0, ex=window, nx=True)
+            pipe.incrby(f"tipoff:{key}", amount)
+        values = pipe.execute()
+        return [int(v) for v in values[1::2]]
 
     def get(self, key: str) -> int:
         value = self.client.get(f"tipoff:{key}")

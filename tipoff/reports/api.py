@@ -20,7 +20,7 @@ from ninja.decorators import decorate_view
 from ninja.params import functions as param
 from ninja.responses import Status
 
-from tipoff.cases.selectors import case_status_for_reporter
+from tipoff.cases.selectors import status_of_new_report
 from tipoff.people.models import Body, Category
 from tipoff.people.selectors import (
     body_by_slug,
@@ -166,19 +166,13 @@ def _submit(request: HttpRequest, report: ReportIn, files: list[EvidenceFile]) -
         body = _body_named(report.body)
     except ApiProblem as problem:
         raise invalid_input({"body": [problem.detail]}) from None
-    category_id: int | None
-    unknown_code = False
     district_id, unknown_district = _district_id(body, report.district)
-    if isinstance(report.category, int):
-        category_id = report.category
-    else:
-        found = categories_active(body).filter(code=report.category).first()
-        category_id = found.pk if found else None
-        unknown_code = found is None
+    by_id = isinstance(report.category, int)
     data = ReportInput(
         body=body,
         channel="api",
-        category_id=category_id,
+        category_id=report.category if isinstance(report.category, int) else None,
+        category_code="" if by_id else str(report.category),
         what=report.what,
         unit_id=report.unit,
         unit_other=report.unit_other,
@@ -200,11 +194,8 @@ def _submit(request: HttpRequest, report: ReportIn, files: list[EvidenceFile]) -
     try:
         submitted = report_submit(data=data)
     except SubmissionInvalid as exc:
-        errors = dict(exc.errors)
-        if unknown_code:
-            errors["category"] = [_("This category does not exist.")]
-        raise invalid_input(errors) from None
-    status = case_status_for_reporter(submitted.report.case)
+        raise invalid_input(dict(exc.errors)) from None
+    status = status_of_new_report()
     return Status(
         201,
         {

@@ -64,6 +64,7 @@ class ReportInput:
     reporter_contact: str = ""
     language: str = "zh-hans"
     evidence: Sequence[EvidenceFile] = ()
+    category_code: str = ""  # instead of category_id: the category's code in the body
 
 
 @dataclass(frozen=True)
@@ -110,10 +111,16 @@ class _Valid:
 def _validate(data: ReportInput) -> _Valid:
     problems = Problems()
     category = None
-    if data.category_id is None:
+    if data.category_id is None and not data.category_code:
         problems.add("category", _("Choose what kind of misconduct this is."))
     else:
-        category = Category.objects.filter(pk=data.category_id, body=data.body, active=True).first()
+        found = Category.objects.filter(body=data.body, active=True)
+        found = (
+            found.filter(pk=data.category_id)
+            if data.category_id is not None
+            else found.filter(code=data.category_code)
+        )
+        category = found.first()
         if category is None:
             problems.add("category", _("This category does not exist."))
     unit = None
@@ -287,7 +294,8 @@ def report_submit(*, data: ReportInput, receipt: str = "") -> SubmittedReport:
                         content=encrypted_content,
                     )
                     _evidence_rows(report, stored, added_by=Author.REPORTER, message=None)
-                    transaction.on_commit(partial(_after_submit, report.pk))
+                    # In the same transaction: the report and the news of it commit together.
+                    _after_submit(report.pk)
                 return SubmittedReport(report=report, receipt=code, data_key=data_key)
             except IntegrityError:
                 # A receipt collision (astronomically unlikely): draw another code.
