@@ -39,12 +39,14 @@ def _default_language() -> Iterator[None]:
 def _clear_cache() -> Iterator[None]:
     from django.core.cache import cache
 
+    from tipoff.office import queues
     from tipoff.office.index import forget_all
 
     cache.clear()
     yield
     cache.clear()
     forget_all()
+    queues._counts.clear()
 
 
 @dataclass

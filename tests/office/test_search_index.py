@@ -68,9 +68,10 @@ def test_suggestions_find_an_old_duplicate_among_thousands(body, staff, settings
 def test_the_index_is_stored_only_encrypted_under_the_body_key(body, staff, settings):
     settings.SEARCH_INDEX_BUILD_SECONDS = 600
     canary = "金丝雀村口的小卖部"
-    bulk_reports(body.body, [f"{canary}{i}号" for i in range(index.SEGMENT_SIZE + 10)])
+    count = index.SEGMENT_SIZE + index.RECHECK_IDS + 10
+    bulk_reports(body.body, [f"{canary}{i}号" for i in range(count)])
     built = index.build_all(body_id=body.body.pk, body_key=body.private_key)
-    assert len(built) == index.SEGMENT_SIZE + 10
+    assert len(built) == count
     assert SearchSegment.objects.filter(body=body.body).count() == 1
     dump = _database_text()
     assert canary.encode() not in dump and canary.encode("unicode_escape") not in dump
@@ -117,3 +118,21 @@ def test_a_large_first_build_is_spread_over_requests_and_says_so(body, staff, se
     for _ in range(10):
         later = queue_search(user=admin, qs=qs, query="打牌", body_key=body.private_key)
     assert later.pending == 0 and later.matches == 5
+
+
+def test_a_report_committed_late_with_a_lower_id_is_still_found(body, staff, settings):
+    """Transactions commit out of id order: the index looks at the newest ids again."""
+    settings.SEARCH_INDEX_BUILD_SECONDS = 600
+    admin = staff["admin"]
+    qs = Case.objects.filter(body=body.body)
+    made = bulk_reports(body.body, [FILLER] * 20)
+    late_id = made[-5].pk
+    from tipoff.reports.models import Report
+
+    late_case = made[-5].case
+    Report.objects.filter(pk=late_id).delete()
+    assert queue_search(user=admin, qs=qs, query="打牌", body_key=body.private_key).matches == 19
+    late = bulk_reports(body.body, ["迟到的举报：琥珀湾有人公款吃喝。"])[0]
+    Report.objects.filter(pk=late.pk).update(id=late_id, case=late_case)
+    found = queue_search(user=admin, qs=qs, query="琥珀湾", body_key=body.private_key)
+    assert found.case_ids == [late_case.pk]

@@ -79,6 +79,11 @@ class Case(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        indexes = [
+            # Queues list a body's cases newest first, often by status.
+            models.Index(fields=["body", "-created_at"], name="case_body_newest"),
+            models.Index(fields=["body", "status", "created_at"], name="case_body_status"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Max
 
 from tipoff.lib import similarity, vault
 from tipoff.office.models import SearchSegment
@@ -164,6 +164,8 @@ class BodyIndex:
     case_of: dict[int, int]  # report id -> the case it is handled in (merges followed)
     segmented_upto: int  # reports up to this id are in stored segments
     indexed_upto: int  # every report up to this id is in the index
+    complete: bool = False  # nothing newer than indexed_upto when last looked
+    version_seen: tuple[int, int] = (-1, -1)  # (newest id, tail count) when last caught up
     used_at: float = 0.0
 
     def __len__(self) -> int:
@@ -172,7 +174,9 @@ class BodyIndex:
     @property
     def pending(self) -> int:
         """Reports of the body not in the index yet (being opened, a budget per request)."""
-        return max(0, self.version[0] - len(self.docs.ids))
+        if self.complete:
+            return 0
+        return Report.objects.filter(body_id=self.body_id, pk__gt=self.indexed_upto).count()
 
 
 def index_key(body_private_key: bytes) -> bytes:
@@ -184,10 +188,18 @@ def _label(body_id: int, first: int, last: int) -> str:
 
 
 def content_version(body_id: int) -> tuple[int, int, int]:
-    """(how many reports, the newest report's id, Body.content_version) — two small queries."""
-    counts = Report.objects.filter(body_id=body_id).aggregate(n=Count("id"), top=Max("id"))
+    """(the newest report's id, ``Body.content_version``, how many of the newest ids exist).
+
+    Reports are only ever added, or removed by a merge, forward or purge, which
+    bump ``content_version``. A report whose transaction committed late has an
+    id below the newest: counting the reports among the newest ``RECHECK_IDS``
+    ids (an index range scan) notices it. Three small lookups, whatever the size.
+    """
+    reports = Report.objects.filter(body_id=body_id)
+    top = reports.aggregate(top=Max("id"))["top"] or 0
     touched = Body.objects.filter(pk=body_id).values_list("content_version", flat=True).first()
-    return (counts["n"] or 0, counts["top"] or 0, touched or 0)
+    tail = reports.filter(pk__gt=top - RECHECK_IDS).count() if top else 0
+    return (top, touched or 0, tail)
 
 
 def _case_map(body_id: int, after: int = 0, upto: int | None = None) -> dict[int, int]:
@@ -202,10 +214,15 @@ def _case_map(body_id: int, after: int = 0, upto: int | None = None) -> dict[int
         return dict(cursor.fetchall())
 
 
+# Transactions can commit out of id order: a report may appear below the newest id
+# already indexed. The last ids are looked at again each time, to catch those.
+RECHECK_IDS = 500
+
+
 def _open_reports(
-    body_id: int, body_key: bytes, after: int, deadline: float
+    body_id: int, body_key: bytes, after: int, deadline: float, known: set[int] | None = None
 ) -> tuple[Docs, int, bool]:
-    """Open, one by one, reports newer than ``after`` until ``deadline``.
+    """Open, one by one, reports newer than ``after`` (and not ``known``) until ``deadline``.
 
     Returns them, the id of the last one opened, and whether none is left.
     """
@@ -216,6 +233,9 @@ def _open_reports(
         .order_by("id")
     )
     for report in reports.iterator(chunk_size=500):
+        if known and report.pk in known:
+            upto = max(upto, report.pk)
+            continue
         data_key = report_data_key(report=report, body_private_key=body_key)
         docs.add(report, report_content(report=report, data_key=data_key))
         upto = report.pk
@@ -233,9 +253,15 @@ def _load_segments(body_id: int, key: bytes) -> tuple[Docs, int]:
     return docs, last
 
 
-def _write_segments(body_id: int, key: bytes, docs: Docs, after: int) -> int:
-    """Store full segments of the reports after ``after``; returns the new segmented id."""
-    rows = [i for i, rid in enumerate(docs.ids) if rid > after]
+def _write_segments(body_id: int, key: bytes, docs: Docs, after: int, ceiling: int) -> int:
+    """Store full segments of the reports after ``after``; returns the new segmented id.
+
+    Reports above ``ceiling`` (the newest few) stay out of segments: a report
+    committed late with a lower id must still be caught by the recheck.
+    """
+    rows = sorted(
+        (i for i, rid in enumerate(docs.ids) if after < rid <= ceiling), key=lambda i: docs.ids[i]
+    )
     for start in range(0, len(rows) - SEGMENT_SIZE + 1, SEGMENT_SIZE):
         part = _select(docs, rows[start : start + SEGMENT_SIZE])
         first, last = part.ids[0], part.ids[-1]
@@ -278,16 +304,28 @@ def _fresh(body_id: int, body_key: bytes, version: tuple[int, int, int]) -> Body
 
 def _advance(index: BodyIndex, body_key: bytes, deadline: float) -> None:
     """Open the reports after those indexed, within the time budget of this request."""
-    fresh, upto, done = _open_reports(index.body_id, body_key, index.indexed_upto, deadline)
+    start = (
+        max(index.segmented_upto, index.indexed_upto - RECHECK_IDS)
+        if index.complete
+        else index.indexed_upto
+    )
+    known = set(index.docs.ids[-2 * RECHECK_IDS :]) if start < index.indexed_upto else None
+    fresh, upto, done = _open_reports(index.body_id, body_key, start, deadline, known)
+    upto = max(upto, index.indexed_upto)
+    index.complete = done
     if done:
-        upto = max(upto, index.version[1])
+        upto = max(upto, index.version[0])
     if fresh.ids:
         index.docs.extend(fresh)
         index.matrix = np.vstack([index.matrix, _matrix(fresh)])
-    index.case_of.update(_case_map(index.body_id, after=index.indexed_upto, upto=upto))
+    index.case_of.update(_case_map(index.body_id, after=start, upto=upto))
     index.indexed_upto = upto
     index.segmented_upto = _write_segments(
-        index.body_id, index_key(body_key), index.docs, index.segmented_upto
+        index.body_id,
+        index_key(body_key),
+        index.docs,
+        index.segmented_upto,
+        ceiling=upto - RECHECK_IDS,
     )
 
 
@@ -320,12 +358,13 @@ def body_index(*, body_id: int, body_key: bytes) -> BodyIndex:
         for stale in [a for a, idx in _cache.items() if now - idx.used_at > IDLE_SECONDS]:
             del _cache[stale]
         index = _cache.get(address)
-        if index is None or index.version[2] != version[2]:
+        if index is None or index.version[1] != version[1]:
             index = _fresh(body_id, body_key, version)
             _cache[address] = index
         index.version = version
-        if index.pending or version[1] > index.indexed_upto:
+        if not index.complete or (version[0], version[2]) != index.version_seen:
             _advance(index, body_key, deadline)
+            index.version_seen = (version[0], version[2])
         index.used_at = now
         return index
 

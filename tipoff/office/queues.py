@@ -17,10 +17,14 @@ anyone that they were reported.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import time
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from tipoff.audit.services import audit_record
 from tipoff.cases import permissions
@@ -107,6 +111,35 @@ def with_reports(qs: QuerySet[Case]) -> QuerySet[Case]:
             ),
         )
     )
+
+
+COUNT_SECONDS = 30
+_counts: dict[str, tuple[float, int]] = {}
+
+
+class QueuePaginator(Paginator):
+    """Counts a queue (for "page 3 of 2,000") at most every ``COUNT_SECONDS``.
+
+    Counting 100,000 cases costs more than showing a page of them; a count a
+    few seconds old only moves the last page number.
+    """
+
+    @cached_property
+    def count(self) -> int:
+        query = getattr(self.object_list, "query", None)
+        if query is None:
+            return len(self.object_list)
+        sql, params = query.sql_with_params()
+        key = hashlib.sha256(f"{sql}|{params}".encode()).hexdigest()
+        now = time.monotonic()
+        cached = _counts.get(key)
+        if cached is not None and now - cached[0] < COUNT_SECONDS:
+            return cached[1]
+        counted = self.object_list.count()  # type: ignore[attr-defined]
+        if len(_counts) > 1000:
+            _counts.clear()
+        _counts[key] = (now, counted)
+        return counted
 
 
 @dataclass(frozen=True)

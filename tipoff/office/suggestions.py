@@ -30,7 +30,8 @@ from tipoff.people.models import BodyKeyGrant, Role, Team, User
 from tipoff.reports.selectors import case_reports
 
 LOOKBACK = dt.timedelta(days=365)
-SHORTLIST = 200
+WIDE = 3000  # reports closest by signature, whatever their case's state
+SHORTLIST = 200  # of those whose case is open (or recently closed), scored exactly
 TEXT_THRESHOLD = 0.3
 
 
@@ -41,35 +42,53 @@ class DuplicateSuggestion:
     reasons: list[str] = field(default_factory=list)
 
 
-def _candidate_cases(case: Case, actor: User) -> set[int]:
+def _open_among(case: Case, actor: User, case_ids: set[int]) -> set[int]:
+    """Of ``case_ids``, the open cases and those closed within ``LOOKBACK``."""
     since = timezone.now() - LOOKBACK
     excluded = CaseExclusion.objects.filter(user=actor).values("case_id")
-    return set(
-        Case.objects.filter(body_id=case.body_id, merged_into__isnull=True)
-        .filter(~Q(status__in=ENDED) | Q(status=Status.CLOSED, closed_at__gte=since))
-        .exclude(pk=case.pk)
-        .exclude(pk__in=excluded)
-        .values_list("pk", flat=True)
-    )
+    found: set[int] = set()
+    ids = sorted(case_ids - {case.pk})
+    for start in range(0, len(ids), 2000):
+        found.update(
+            Case.objects.filter(pk__in=ids[start : start + 2000], body_id=case.body_id)
+            .filter(~Q(status__in=ENDED) | Q(status=Status.CLOSED, closed_at__gte=since))
+            .exclude(pk__in=excluded)
+            .values_list("pk", flat=True)
+        )
+    return found
 
 
 def duplicates_suggest(
     *, case: Case, actor: User, body_key: bytes, limit: int = 5
 ) -> list[DuplicateSuggestion]:
     index = body_index(body_id=case.body_id, body_key=body_key)
-    position = {rid: row for row, rid in enumerate(index.docs.ids)}
+    docs = index.docs
+    position = {rid: row for row, rid in enumerate(docs.ids)}
     mine = [position[r.pk] for r in case_reports(case) if r.pk in position]
-    if not mine:
+    if not mine or len(docs.ids) < 2:
         return []
-    cases = _candidate_cases(case, actor)
-    ids = index.docs.ids
-    rows = np.fromiter(
-        (row for row, rid in enumerate(ids) if index.case_of.get(rid) in cases), dtype=np.int64
-    )
-    scored = _score(index, mine, rows) if rows.size else {}
+    # Every report of the body, by estimated similarity (one vectorised pass)...
+    estimate = np.zeros(len(docs.ids))
+    for row in mine:
+        estimate = np.maximum(estimate, (index.matrix == index.matrix[row]).mean(axis=1))
+    estimate[mine] = -1
+    rows = set(np.argsort(-estimate)[:WIDE].tolist())
+    # ...and every report naming the same official, however far its wording.
+    my_names = {docs.names[r] for r in mine if docs.names[r]}
+    rows |= {i for i, name in enumerate(docs.names) if name in my_names}
+    rows -= set(mine)
+    cases = _open_among(case, actor, {index.case_of[docs.ids[r]] for r in rows})
+    candidates = [r for r in rows if index.case_of[docs.ids[r]] in cases]
+    candidates.sort(key=lambda r: -estimate[r])
+    shortlist = candidates[:SHORTLIST] + [
+        r for r in candidates[SHORTLIST:] if docs.names[r] in my_names
+    ]
     best: dict[int, DuplicateSuggestion] = {}
-    for row, (score, reasons) in scored.items():
-        case_id = index.case_of[ids[row]]
+    for row in shortlist:
+        score, reasons = _score(index, mine, row, my_names)
+        if not reasons:
+            continue
+        case_id = index.case_of[docs.ids[row]]
         if case_id not in best or score > best[case_id].score:
             best[case_id] = DuplicateSuggestion(case=Case(pk=case_id), score=score, reasons=reasons)
     chosen = sorted(best.values(), key=lambda s: s.score, reverse=True)[:limit]
@@ -81,42 +100,29 @@ def duplicates_suggest(
         action="case.duplicates_checked",
         body_id=case.body_id,
         obj=case,
-        details={"compared": int(rows.size), "suggested": [s.case.pk for s in chosen]},
+        details={"compared": len(docs.ids), "suggested": [s.case.pk for s in chosen]},
     )
     return chosen
 
 
 def _score(
-    index: BodyIndex, mine: list[int], rows: np.ndarray
-) -> dict[int, tuple[float, list[str]]]:
+    index: BodyIndex, mine: list[int], row: int, my_names: set[str]
+) -> tuple[float, list[str]]:
     docs = index.docs
-    signatures = index.matrix[rows]
-    estimate = np.zeros(rows.size)
-    for row in mine:
-        estimate = np.maximum(estimate, (signatures == index.matrix[row]).mean(axis=1))
-    order = np.argsort(-estimate)[:SHORTLIST]
-    shortlist = {int(rows[i]) for i in order}
-    my_names = {docs.names[r] for r in mine if docs.names[r]}
-    # Every candidate naming the same official, however far its wording.
-    shortlist |= {int(r) for r in rows if docs.names[int(r)] in my_names}
+    score, reasons = 0.0, []
+    name = docs.names[row]
+    if name and any(name == n or similarity.names_match(name, n) for n in my_names):
+        score += 1.0
+        reasons.append(_("same official named"))
     my_places = {(docs.units[r], docs.categories[r]) for r in mine if docs.units[r]}
-    scored: dict[int, tuple[float, list[str]]] = {}
-    for row in shortlist:
-        score, reasons = 0.0, []
-        name = docs.names[row]
-        if name and any(name == n or similarity.names_match(name, n) for n in my_names):
-            score += 1.0
-            reasons.append(_("same official named"))
-        if (docs.units[row], docs.categories[row]) in my_places:
-            score += 0.5
-            reasons.append(_("same unit and category"))
-        text_score = max(similarity.similarity(docs.texts[row], docs.texts[r]) for r in mine)
-        if text_score >= TEXT_THRESHOLD:
-            score += text_score
-            reasons.append(_("similar text (%(percent)d%%)") % {"percent": round(text_score * 100)})
-        if reasons:
-            scored[row] = (score, reasons)
-    return scored
+    if (docs.units[row], docs.categories[row]) in my_places:
+        score += 0.5
+        reasons.append(_("same unit and category"))
+    text_score = max(similarity.similarity(docs.texts[row], docs.texts[r]) for r in mine)
+    if text_score >= TEXT_THRESHOLD:
+        score += text_score
+        reasons.append(_("similar text (%(percent)d%%)") % {"percent": round(text_score * 100)})
+    return score, reasons
 
 
 @dataclass

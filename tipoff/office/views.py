@@ -22,6 +22,7 @@ from tipoff.office.queue_export import queue_csv_response
 from tipoff.office.queues import (
     QUEUES,
     Filters,
+    QueuePaginator,
     queue_cases,
     queue_filter,
     queue_search,
@@ -84,7 +85,7 @@ def queue(request: HttpRequest, name: str) -> HttpResponse:
         chosen = {c.pk: c for c in with_reports(Case.objects.filter(pk__in=list(page)))}
         cases = [chosen[pk] for pk in page if pk in chosen]
     else:
-        page = Paginator(with_reports(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = QueuePaginator(with_reports(qs), PAGE_SIZE).get_page(request.GET.get("page"))
         cases = list(page)
     rows = [
         {"case": c, "report": next(iter(c.reports.all()), None), "deadline": case_deadline(c)}
