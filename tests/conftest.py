@@ -41,9 +41,12 @@ def _clear_cache() -> Iterator[None]:
 
     from tipoff.office import queues
     from tipoff.office.index import forget_all
+    from tipoff.people.selectors import catalogue_forget
 
     cache.clear()
+    catalogue_forget()
     yield
+    catalogue_forget()
     cache.clear()
     forget_all()
     queues._counts.clear()

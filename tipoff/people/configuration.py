@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models, transaction
 
 from tipoff.audit.services import audit_record
+from tipoff.people.selectors import catalogue_forget
 
 
 class InUse(Exception):
@@ -35,6 +36,7 @@ def config_saved(
     *, actor: Any, obj: models.Model, created: bool, fields: list[str] | tuple[str, ...] = ()
 ) -> None:
     """Record that ``actor`` created or changed ``obj`` (field names only, never values)."""
+    catalogue_forget()
     audit_record(
         actor=actor,
         action="config.created" if created else "config.changed",
@@ -64,6 +66,7 @@ def references(obj: models.Model) -> int:
 def config_delete(*, actor: Any, obj: models.Model, cascade: bool = False) -> None:
     """Delete a configuration row that nothing refers to (or, with ``cascade``, with
     what belongs to it), and record it."""
+    catalogue_forget()
     count = 0 if cascade else references(obj)
     if count:
         raise InUse(count)

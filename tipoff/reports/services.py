@@ -22,6 +22,7 @@ from tipoff.cases.models import Case, EventKind
 from tipoff.cases.services import case_event_record, case_open
 from tipoff.lib import crypto, evidence, receipts, vault
 from tipoff.people.models import Body, Category, District, Unit
+from tipoff.people.selectors import intake_catalogue
 from tipoff.reports.content import ReportContent
 from tipoff.reports.models import Author, Evidence, Message, ReceiptSalt, Report
 from tipoff.reports.validation import (
@@ -110,27 +111,26 @@ class _Valid:
 
 def _validate(data: ReportInput) -> _Valid:
     problems = Problems()
+    lists = intake_catalogue(data.body)
     category = None
     if data.category_id is None and not data.category_code:
         problems.add("category", _("Choose what kind of misconduct this is."))
     else:
-        found = Category.objects.filter(body=data.body, active=True)
-        found = (
-            found.filter(pk=data.category_id)
+        category = (
+            lists.categories.get(data.category_id)
             if data.category_id is not None
-            else found.filter(code=data.category_code)
+            else lists.category_codes.get(data.category_code)
         )
-        category = found.first()
         if category is None:
             problems.add("category", _("This category does not exist."))
     unit = None
     if data.unit_id is not None:
-        unit = Unit.objects.filter(pk=data.unit_id, body=data.body).first()
+        unit = lists.units.get(data.unit_id)
         if unit is None:
             problems.add("unit", _("This unit does not exist."))
     district = None
     if data.district_id is not None:
-        district = District.objects.filter(pk=data.district_id, body=data.body).first()
+        district = lists.districts.get(data.district_id)
         if district is None:
             problems.add("district", _("Choose a district from the list."))
 
