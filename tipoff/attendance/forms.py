@@ -59,8 +59,14 @@ class SiteForm(forms.ModelForm):
             raise forms.ValidationError(_("Between 1 and 90 days."))
         return value
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["checkin_snapshot_days"].required = False
+
     def clean_checkin_snapshot_days(self) -> int:
         value = self.cleaned_data["checkin_snapshot_days"]
+        if value is None:
+            return Site._meta.get_field("checkin_snapshot_days").get_default()  # type: ignore[no-any-return]
         if not 1 <= value <= 30:
             raise forms.ValidationError(_("Between 1 and 30 days."))
         return value
