@@ -66,7 +66,7 @@ class SiteForm(forms.ModelForm):
     def clean_checkin_snapshot_days(self) -> int:
         value = self.cleaned_data["checkin_snapshot_days"]
         if value is None:
-            return Site._meta.get_field("checkin_snapshot_days").get_default()  # type: ignore[no-any-return]
+            return Site._meta.get_field("checkin_snapshot_days").get_default()
         if not 1 <= value <= 30:
             raise forms.ValidationError(_("Between 1 and 30 days."))
         return value
