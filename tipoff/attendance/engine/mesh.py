@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tipoff.attendance.engine import fdlite_compat
-from tipoff.attendance.engine.base import Box, Image
+from tipoff.attendance.engine.base import Box
 
 Points = npt.NDArray[np.float32]  # 468 x 3: x, y, z in pixels
 Lids = npt.NDArray[np.float64]  # 2 x 16 x 2: both eyes' lid contours, in pixels
@@ -167,7 +167,11 @@ class MeshTracker:
         mesh = self._mesh
         height, width = mesh.input_shape[1:3]
         tensor = image_to_tensor(
-            image, roi, output_size=(width, height), keep_aspect_ratio=False, output_range=(0.0, 1.0)
+            image,
+            roi,
+            output_size=(width, height),
+            keep_aspect_ratio=False,
+            output_range=(0.0, 1.0),
         )
         mesh.interpreter.set_tensor(mesh.input_index, tensor.tensor_data[np.newaxis])
         mesh.interpreter.invoke()
@@ -236,7 +240,9 @@ class MeshTracker:
         iris = self._iris
         size = tuple(iris.input_shape[1:3][::-1])
         contours = []
-        for roi, right in zip(iris_roi_from_face_landmarks(marks, (width, height)), (False, True)):
+        for roi, right in zip(
+            iris_roi_from_face_landmarks(marks, (width, height)), (False, True), strict=True
+        ):
             tensor = image_to_tensor(
                 picture,
                 roi,
