@@ -38,28 +38,26 @@ someone who controls the kiosk's browser and sends frames of their choosing.
 from __future__ import annotations
 
 import itertools
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.utils.translation import gettext as _
 
 from tipoff.attendance import geometry, texture
-from tipoff.attendance.engine.mesh import MESH, MeshFace
-
-BLINK = "blink"
-TURN_LEFT = "turn_left"
-TURN_RIGHT = "turn_right"
-TURNS = (TURN_LEFT, TURN_RIGHT)
-STEPS = (BLINK, *TURNS)
-
-FPS = 10
-REFERENCE_FRAMES = 3
-STEP_FRAMES = {BLINK: 10, TURN_LEFT: 12, TURN_RIGHT: 12}
-# People react to an instruction a little late: a step's movement may spill
-# this many frames into the next step's window.
-SPILL_FRAMES = 3
+from tipoff.attendance.challenge import (
+    BLINK,
+    FPS,
+    REFERENCE_FRAMES,
+    STEP_FRAMES,
+    TURN_LEFT,
+    TURN_RIGHT,
+    TURNS,
+    Plan,
+    random_challenge,
+    random_challenge_with,
+    step_prompt,
+)
+from tipoff.attendance.engine.mesh import MESH, STABLE, MeshFace
 
 MIN_EYE_DISTANCE = 24.0  # pixels; smaller faces are too far for the mesh to be reliable
 # Continuity between consecutive frames (10 a second), in eye distances.
@@ -80,128 +78,9 @@ RELIEF_MIN = 0.060
 # learned model places partly from its idea of a face, even on a flat picture).
 TEXTURE_RELIEF_MIN = 0.025
 
+
 # Points that move with the head (not eyelids, lips or brows), used for the
 # homographies: everything but the eye rings, the lips and the brows.
-_EYES = {*MESH.RIGHT_EYE_RING, *MESH.LEFT_EYE_RING}
-_LIPS = (
-    61,
-    146,
-    91,
-    181,
-    84,
-    17,
-    314,
-    405,
-    321,
-    375,
-    291,
-    185,
-    40,
-    39,
-    37,
-    0,
-    267,
-    269,
-    270,
-    409,
-    78,
-    95,
-    88,
-    178,
-    87,
-    14,
-    317,
-    402,
-    318,
-    324,
-    308,
-    191,
-    80,
-    81,
-    82,
-    13,
-    312,
-    311,
-    310,
-    415,
-)
-_BROWS = (
-    70,
-    63,
-    105,
-    66,
-    107,
-    55,
-    65,
-    52,
-    53,
-    46,
-    300,
-    293,
-    334,
-    296,
-    336,
-    285,
-    295,
-    282,
-    283,
-    276,
-)
-STABLE = np.array(sorted(set(range(468)) - _EYES - set(_LIPS) - set(_BROWS)), dtype=int)
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The steps of one challenge and the frames that belong to each."""
-
-    steps: tuple[str, ...]
-
-    @classmethod
-    def parse(cls, kind: str) -> Plan:
-        steps = tuple(kind.split(","))
-        if not steps or any(step not in STEPS for step in steps):
-            raise ValueError(f"unknown challenge {kind!r}")
-        return cls(steps)
-
-    @property
-    def kind(self) -> str:
-        return ",".join(self.steps)
-
-    @property
-    def frames(self) -> int:
-        return REFERENCE_FRAMES + sum(STEP_FRAMES[step] for step in self.steps)
-
-    def window(self, step: str) -> range:
-        """Frames in which ``step`` may happen: its own, and a little of the next one's."""
-        start = REFERENCE_FRAMES
-        for current in self.steps:
-            if current == step:
-                return range(start, min(self.frames, start + STEP_FRAMES[step] + SPILL_FRAMES))
-            start += STEP_FRAMES[current]
-        raise ValueError(step)
-
-
-def random_challenge() -> str:
-    """Blink and a turn to one side, in a random order: four challenges, chosen by the server."""
-    turn = secrets.choice(TURNS)
-    steps = [BLINK, turn] if secrets.randbelow(2) else [turn, BLINK]
-    return ",".join(steps)
-
-
-def random_challenge_with(rng: np.random.Generator) -> str:
-    """The same choice from a seeded generator (for reproducible evaluations)."""
-    turn = TURNS[int(rng.integers(0, 2))]
-    return ",".join([BLINK, turn] if rng.integers(0, 2) else [turn, BLINK])
-
-
-def step_prompt(step: str) -> str:
-    if step == BLINK:
-        return _("Blink slowly once.")
-    if step == TURN_LEFT:
-        return _("Turn your head to your left, then look back.")
-    return _("Turn your head to your right, then look back.")
-
-
 @dataclass(frozen=True)
 class Verdict:
     live: bool
@@ -467,6 +346,9 @@ __all__ = [
     "BLINK",
     "FPS",
     "REFERENCE_FRAMES",
+    "STABLE",
+    "STEP_FRAMES",
+    "TURNS",
     "TURN_LEFT",
     "TURN_RIGHT",
     "Observed",
@@ -476,6 +358,7 @@ __all__ = [
     "eye_opening",
     "observe",
     "random_challenge",
+    "random_challenge_with",
     "relief",
     "step_prompt",
     "turn_signal",

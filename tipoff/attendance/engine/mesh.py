@@ -63,6 +63,76 @@ class MESH:
     LEFT_EYE_RING = (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249)
 
 
+# Points that move with the head, not with the face's expression: everything but the
+# eye openings, the lips and the brows. Homographies between frames are fitted on these.
+_EYES = {*MESH.RIGHT_EYE_RING, *MESH.LEFT_EYE_RING}
+_LIPS = (
+    61,
+    146,
+    91,
+    181,
+    84,
+    17,
+    314,
+    405,
+    321,
+    375,
+    291,
+    185,
+    40,
+    39,
+    37,
+    0,
+    267,
+    269,
+    270,
+    409,
+    78,
+    95,
+    88,
+    178,
+    87,
+    14,
+    317,
+    402,
+    318,
+    324,
+    308,
+    191,
+    80,
+    81,
+    82,
+    13,
+    312,
+    311,
+    310,
+    415,
+)
+_BROWS = (
+    70,
+    63,
+    105,
+    66,
+    107,
+    55,
+    65,
+    52,
+    53,
+    46,
+    300,
+    293,
+    334,
+    296,
+    336,
+    285,
+    295,
+    282,
+    283,
+    276,
+)
+STABLE = np.array(sorted(set(range(468)) - _EYES - set(_LIPS) - set(_BROWS)), dtype=int)
+
+
 @dataclass(frozen=True)
 class MeshFace:
     points: Points
