@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 import time_machine
 from PIL import Image
@@ -147,6 +148,18 @@ def test_a_challenge_is_used_once_and_bad_frames_are_refused(kiosk, spencer):
     challenge = challenge_issue(kiosk=other)
     with pytest.raises(AttendanceError, match="expired"):
         checkin_attempt(kiosk=kiosk, challenge_id=str(challenge.pk), direction="in", frames=frames)
+
+
+def test_pictures_without_a_face_are_not_live_and_never_a_500(kiosk, spencer):
+    rng = np.random.default_rng(0)
+    count = liveness.Plan.parse(LEFT).frames
+    noise = [
+        jpeg(Image.fromarray(rng.integers(0, 255, (120 + i, 160, 3), dtype=np.uint8)))
+        for i in range(count)
+    ]
+    decision = _attempt(kiosk, noise)
+    assert decision.outcome == Outcome.NOT_LIVE and "inside the frame" in decision.message
+    assert Attempt.objects.get().snapshot is None  # nobody to see
 
 
 def test_pin_fallback_is_flagged_and_locks_after_failures(kiosk, spencer, staff):

@@ -100,3 +100,22 @@ def test_missing_or_extra_frames_and_crowds_are_refused():
     assert liveness.verify(kind, observed, crowded=True).reason == "several_faces"
     gone = [liveness.Observed(None) if 5 <= i < 9 else o for i, o in enumerate(observed)]
     assert liveness.verify(kind, gone).reason == "too_few_faces"
+
+
+def test_homographies_are_recovered_from_points():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    small = st.floats(-0.3, 0.3)
+
+    @settings(max_examples=50, deadline=None)
+    @given(
+        a=small, b=small, c=small, d=small, g=st.floats(-0.001, 0.001), k=st.floats(-0.001, 0.001)
+    )
+    def recovered(a, b, c, d, g, k):
+        h = np.array([[1 + a, b, 20.0], [c, 1 + d, -7.0], [g, k, 1.0]])
+        points = np.random.default_rng(0).uniform(-100, 100, size=(60, 2))
+        fitted = geometry.fit_homography(points, geometry.apply(h, points))
+        assert np.allclose(geometry.apply(fitted, points), geometry.apply(h, points), atol=1e-6)
+
+    recovered()

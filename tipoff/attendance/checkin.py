@@ -239,7 +239,7 @@ def _vote(site_threshold: float, ranked: list[Candidate]) -> str:
     return Outcome.RECOGNISED
 
 
-def _recognition_face(image: Image, face: MeshFace) -> Face | None:
+def recognition_face(image: Image, face: MeshFace) -> Face | None:
     """dlib's own detection of the face the mesh followed, found in a small crop around it
     (a few milliseconds instead of a whole-frame search), in whole-frame coordinates."""
     box = face.box
@@ -304,7 +304,7 @@ def checkin_attempt(
     threshold = site.match_threshold or face_engine.match_threshold
     reference = pictures[verdict.reference]
     mesh_face = observed[verdict.reference].face
-    face = _recognition_face(reference, mesh_face) if mesh_face is not None else None
+    face = recognition_face(reference, mesh_face) if mesh_face is not None else None
     ranked = []
     if face is not None:
         ranked = site_gallery(site).nearest(face_engine.embed(reference, face), k=2)
