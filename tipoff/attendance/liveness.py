@@ -90,6 +90,9 @@ class Verdict:
     blink: int | None = None  # the frame with the eyes most closed
     peak: int | None = None  # the most turned frame
     measures: dict[str, float] = field(default_factory=dict)
+    # every check that failed, in order: jump, no_blink, no_turn or wrong_way, planar
+    # (moves as a plane), relief or texture (not shaped like a face), sudden (3-D change at once)
+    failures: tuple[str, ...] = ()
 
 
 def _eye_axis(points: np.ndarray) -> np.ndarray:
@@ -226,6 +229,9 @@ def verify(kind: str, frames: Sequence[Observed], *, crowded: bool = False) -> V
     if float(np.median(list(scale.values()))) < MIN_EYE_DISTANCE:
         return Verdict(False, "too_far")
     measures: dict[str, float] = {}
+    # Every check is measured, even after one has failed, so the evaluation can say
+    # which checks each attack would have passed; the first failure is the reason.
+    failures: list[str] = []
 
     # The reference: the person facing the camera before any instruction.
     turns = {i: turn_signal(points[i]) for i in present}
@@ -257,7 +263,7 @@ def verify(kind: str, frames: Sequence[Observed], *, crowded: bool = False) -> V
         or worst_yaw > MAX_STEP_YAW
         or worst_like < MIN_STEP_LIKENESS
     ):
-        return Verdict(False, "jump", measures=measures)
+        failures.append("jump")
 
     # 2. Blink, measured after taking out what the whole face did.
     def opening(i: int) -> float | None:
@@ -273,18 +279,16 @@ def verify(kind: str, frames: Sequence[Observed], *, crowded: bool = False) -> V
         window = {
             i: o / base_open
             for i in plan.window(BLINK)
-            if i in points and (o := opening(i)) is not None
+            if i in points and (o := opening(i)) is not None and base_open > 1e-6
         }
-        if not window or base_open <= 1e-6:
-            return Verdict(False, "no_blink", measures=measures)
-        blink = min(window, key=window.__getitem__)
-        before = [window[i] for i in window if i < blink] + [1.0]  # the reference was open
-        after = [window[i] for i in window if i > blink]
-        measures.update(blink_depth=1 - window[blink], blink_back=max(after, default=0.0))
-        if not (
-            window[blink] <= 1 - BLINK_DROP and max(after, default=0.0) >= BLINK_BACK and before
+        if window:
+            blink = min(window, key=window.__getitem__)
+            after = [window[i] for i in window if i > blink]
+            measures.update(blink_depth=1 - window[blink], blink_back=max(after, default=0.0))
+        if not window or not (
+            window[blink] <= 1 - BLINK_DROP and max(after, default=0.0) >= BLINK_BACK  # type: ignore[index]
         ):
-            return Verdict(False, "no_blink", measures=measures)
+            failures.append("no_blink")
 
     # 3. The turn, the way asked.
     turn = next(step for step in plan.steps if step in TURNS)
@@ -293,9 +297,7 @@ def verify(kind: str, frames: Sequence[Observed], *, crowded: bool = False) -> V
     peak = max(moved, key=moved.__getitem__)
     measures.update(turn=moved[peak])
     if moved[peak] < TURN_MIN:
-        if min(moved.values()) < -TURN_MIN:
-            return Verdict(False, "wrong_way", measures=measures)
-        return Verdict(False, "no_turn", measures=measures)
+        failures.append("wrong_way" if min(moved.values()) < -TURN_MIN else "no_turn")
 
     # 4. Not flat, and shaped like a face, between the reference and the peak; the
     #    3-D change builds up over frames instead of arriving at once.
@@ -319,15 +321,22 @@ def verify(kind: str, frames: Sequence[Observed], *, crowded: bool = False) -> V
         skin_horizontal=skin_horizontal,
         step_share=max(steps, default=0.0) / max(rms, 1e-6),
     )
-    if (
-        rms < PLANAR_MIN
-        or min(vertical, horizontal) < RELIEF_MIN
-        or min(skin_vertical, skin_horizontal) < TEXTURE_RELIEF_MIN
-    ):
-        return Verdict(False, "flat", measures=measures)
+    if rms < PLANAR_MIN:
+        failures.append("planar")
+    if min(vertical, horizontal) < RELIEF_MIN:
+        failures.append("relief")
+    if min(skin_vertical, skin_horizontal) < TEXTURE_RELIEF_MIN:
+        failures.append("texture")
     if max(steps, default=0.0) > MAX_STEP_SHARE * rms:
-        return Verdict(False, "jump", measures=measures)
+        failures.append("sudden")
+    if failures:
+        reason = _REASONS.get(failures[0], failures[0])
+        return Verdict(False, reason, measures=measures, failures=tuple(failures))
     return Verdict(True, "ok", reference=reference, blink=blink, peak=peak, measures=measures)
+
+
+# Detailed failures, as the kiosk reports them.
+_REASONS = {"planar": "flat", "relief": "flat", "texture": "flat", "sudden": "jump"}
 
 
 def brightness_at(grey: np.ndarray, face: MeshFace) -> np.ndarray:

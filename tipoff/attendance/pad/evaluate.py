@@ -87,6 +87,7 @@ class Outcome:
     live: bool
     reason: str
     measures: dict[str, float] = field(default_factory=dict)
+    failures: tuple[str, ...] = ()
 
 
 def _mirror_face(image: np.ndarray) -> tuple[np.ndarray, MeshFace | None]:
@@ -98,7 +99,7 @@ def _mirror_face(image: np.ndarray) -> tuple[np.ndarray, MeshFace | None]:
 def present(frames: Sequence[np.ndarray], kind: str, presentation: str) -> Outcome:
     observed, crowded = liveness.observe([through_jpeg(f) for f in frames], kind)
     verdict = liveness.verify(kind, observed, crowded=crowded)
-    return Outcome(presentation, verdict.live, verdict.reason, verdict.measures)
+    return Outcome(presentation, verdict.live, verdict.reason, verdict.measures, verdict.failures)
 
 
 def run_subject(
@@ -151,6 +152,8 @@ class Report:
                 "presentations": len(mine),
                 "accepted": accepted,
                 "refused_by": dict(Counter(o.reason for o in mine if not o.live).most_common()),
+                # How many each check refused on its own (a presentation can fail several).
+                "failed_checks": dict(Counter(f for o in mine for f in o.failures).most_common()),
             }
             if presentation == "bona_fide":
                 row["BPCER"] = round(refused / len(mine), 4)

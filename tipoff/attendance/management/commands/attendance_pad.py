@@ -9,7 +9,9 @@ object as the last line. docs/attendance.md explains the protocol and its limits
 
 from __future__ import annotations
 
+import json
 import os
+from dataclasses import asdict
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -29,6 +31,9 @@ class Command(BaseCommand):
             "--attacks", default=",".join(KINDS), help=f"comma-separated, of {','.join(KINDS)}"
         )
         parser.add_argument("--seed", type=int, default=30107)
+        parser.add_argument(
+            "--details", default=None, help="also write every presentation's measures (JSON lines)"
+        )
         parser.add_argument(
             "--jobs",
             type=int,
@@ -58,15 +63,22 @@ class Command(BaseCommand):
             )
         except (ValueError, KeyError, OSError) as exc:
             raise CommandError(f"Could not evaluate {manifest}: {exc}") from exc
+        if options["details"]:
+            with open(options["details"], "w") as out:
+                for outcome in report.outcomes:
+                    out.write(json.dumps(asdict(outcome), sort_keys=True) + "\n")
         self.stdout.write(
-            "| presentation | presentations | accepted | APCER / BPCER | refused by |"
+            "| presentation | presentations | accepted | APCER / BPCER "
+            "| refused by (first check failed) | each check's refusals |"
         )
-        self.stdout.write("|---|---:|---:|---:|---|")
+        self.stdout.write("|---|---:|---:|---:|---|---|")
         for name, row in report.table().items():
             rate = row.get("BPCER", row.get("APCER"))
             label = "BPCER" if "BPCER" in row else "APCER"
             reasons = ", ".join(f"{k} {v}" for k, v in row["refused_by"].items())  # type: ignore[attr-defined]
+            checks = ", ".join(f"{k} {v}" for k, v in row["failed_checks"].items())  # type: ignore[attr-defined]
             self.stdout.write(
-                f"| {name} | {row['presentations']} | {row['accepted']} | {label} {rate} | {reasons} |"
+                f"| {name} | {row['presentations']} | {row['accepted']} | {label} {rate} "
+                f"| {reasons} | {checks} |"
             )
         self.stdout.write(report.as_json())
