@@ -1,12 +1,10 @@
-"""The liveness check: a random challenge (blink, then turn, in a random order), verified
-on dense landmarks followed through a burst of frames taken at a known rate.
+"""The liveness check: the challenge (``challenge``: a blink and a turn, in a random
+order) verified on dense landmarks followed through a burst of frames taken at a
+known rate.
 
-The kiosk asks for a challenge; the server picks the steps and binds them to a
-one-time nonce (``checkin.challenge_issue``). The kiosk then captures
-``REFERENCE_FRAMES`` frames while the person simply looks at the camera (no
-instruction shown yet), then a fixed number of frames per step, at ``FPS``
-frames a second, and sends them all. ``verify`` decides from the 468-point
-face mesh of every frame (``engine.mesh``):
+``observe`` runs the landmark models over the frames (the face mesh in every
+frame, the iris model's lid contours where a blink is looked for); ``verify``
+decides from what they saw:
 
 1. **Continuity.** One face, followed from frame to frame, never jumping in
    place, size, turn or appearance: swapping one picture for another shows as
@@ -26,7 +24,9 @@ face mesh of every frame (``engine.mesh``):
    flat either, so the residual must also have a face's shape: the nose tip
    must move ahead of the points above and below it (nasion, upper lip) *and*
    of the cheeks beside it. A sheet of paper can be bent about one axis at a
-   time (a cylinder), which gives one of the two, never both.
+   time (a cylinder), which gives one of the two, never both. The same relief
+   is measured on the skin's texture too (``texture``): the mesh is a learned
+   model and invents a little depth on a steeply turned flat picture.
 
 ``geometry`` and docs/attendance.md explain the reasoning; the thresholds were
 set on rendered genuine sequences and generated attacks

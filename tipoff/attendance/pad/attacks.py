@@ -24,13 +24,12 @@ Kinds (ISO/IEC 30107-3 calls each a presentation attack instrument species):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 from PIL import Image as PILImage
 from PIL import ImageFilter
 
-from tipoff.attendance import geometry, liveness
+from tipoff.attendance import liveness
 from tipoff.attendance.engine.mesh import MESH, MeshFace
 from tipoff.attendance.pad import genuine, warp
 
@@ -249,7 +248,3 @@ def _aligned(image: Image, face: MeshFace, onto: MeshFace) -> Image:
     h = np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])
     h[:2, 2] = dc - h[:2, :2] @ sc
     return _homography_frame(image, h)
-
-
-Generator = Callable[..., list[Image]]
-_ = geometry
