@@ -64,10 +64,10 @@ MIN_EYE_DISTANCE = 24.0  # pixels; smaller faces are too far for the mesh to be 
 MAX_STEP_MOTION = 0.5  # median landmark travel
 MAX_STEP_SCALE = 1.25  # change of face size
 MAX_STEP_YAW = 0.6  # change of the turn signal
-MIN_STEP_LIKENESS = 0.80  # correlation of the skin's brightness at the landmarks
+MIN_STEP_LIKENESS = 0.70  # correlation of the skin's brightness at the landmarks
 MAX_STEP_SHARE = 0.80  # most of the 3-D change may not happen between two frames
 # Blink: the opening must fall by this share of the person's own and come back.
-BLINK_DROP = 0.30
+BLINK_DROP = 0.20
 BLINK_BACK = 0.75
 # Turn: nose offset from the middle of the face, in half face widths.
 TURN_MIN = 0.25
@@ -76,7 +76,7 @@ PLANAR_MIN = 0.040
 RELIEF_MIN = 0.060
 # The same relief measured on the skin's texture instead of the landmarks (which a
 # learned model places partly from its idea of a face, even on a flat picture).
-TEXTURE_RELIEF_MIN = 0.025
+TEXTURE_RELIEF_MIN = 0.010
 
 
 # Points that move with the head (not eyelids, lips or brows), used for the
