@@ -77,14 +77,6 @@ def enrollment_photos(person: str) -> list[bytes]:
     return [jpeg(kiosk_frame(lfw_photo(person, n))) for n in TURNING[person]["enroll"]]
 
 
-def turn_frames(person: str, *, right: bool = False) -> list[bytes]:
-    """Three frames facing the camera, then the head turned (mirrored for a right turn)."""
-    spec = TURNING[person]
-    facing = [jpeg(kiosk_frame(lfw_photo(person, n), mirror=right)) for n in spec["facing"]]
-    turned = [jpeg(kiosk_frame(lfw_photo(person, n), mirror=right)) for n in spec["turned"]]
-    return [*facing, *turned, facing[0]]
-
-
 def camera_photo(person: str, number: str):  # type: ignore[no-untyped-def]
     """An LFW photo framed as the kiosk camera would (480x360, filled), as pixels."""
     from tipoff.attendance.pad.evaluate import camera_frame

@@ -74,7 +74,7 @@ def _sequence(attack: str | None) -> list[np.ndarray]:
     from tipoff.attendance.engine.mesh import tracker
     from tipoff.attendance.pad import attacks, genuine
 
-    photo = camera_photo("Spencer_Abraham", "0005")
+    photo = camera_photo("Spencer_Abraham", "0003")  # not an enrollment photo
     face, _crowded = tracker().first(photo)
     assert face is not None
     rng = np.random.default_rng(1)

@@ -75,7 +75,7 @@ def test_check_in_over_http(paired, make_employee, staff, monkeypatch):
     assert challenge["fps"] == liveness.FPS and challenge["frames"] == 25
     assert [s["step"] for s in challenge["steps"]] == ["blink", "turn_left"]
     assert "Blink" in challenge["steps"][0]["prompt"] and "left" in challenge["steps"][1]["prompt"]
-    frames = rendered_frames("Spencer_Abraham", "0005", "blink,turn_left")
+    frames = rendered_frames("Spencer_Abraham", "0003", "blink,turn_left")  # not enrolled
     response = client.post(
         "/attendance/kiosk/check/",
         {"challenge": challenge["id"], "direction": "in", "frame": _files(frames)},
