@@ -77,9 +77,45 @@ def enrollment_photos(person: str) -> list[bytes]:
     return [jpeg(kiosk_frame(lfw_photo(person, n))) for n in TURNING[person]["enroll"]]
 
 
-def turn_frames(person: str, *, right: bool = False) -> list[bytes]:
-    """Three frames facing the camera, then the head turned (mirrored for a right turn)."""
-    spec = TURNING[person]
-    facing = [jpeg(kiosk_frame(lfw_photo(person, n), mirror=right)) for n in spec["facing"]]
-    turned = [jpeg(kiosk_frame(lfw_photo(person, n), mirror=right)) for n in spec["turned"]]
-    return [*facing, *turned, facing[0]]
+def camera_photo(person: str, number: str):  # type: ignore[no-untyped-def]
+    """An LFW photo framed as the kiosk camera would (480x360, filled), as pixels."""
+    from tipoff.attendance.pad.evaluate import camera_frame
+
+    return camera_frame(lfw_or_skip() / person / f"{person}_{number}.jpg")
+
+
+def rendered_frames(person: str, number: str, kind: str, seed: int = 1) -> list[bytes]:
+    """A genuine answer to ``kind`` rendered from one photo (tipoff.attendance.pad.genuine),
+    as the kiosk's JPEG frames."""
+    import numpy as np
+
+    from tipoff.attendance.engine.mesh import tracker
+    from tipoff.attendance.pad import genuine
+
+    photo = camera_photo(person, number)
+    face, _crowded = tracker().first(photo)
+    assert face is not None, f"no face in {person}_{number}"
+    frames = genuine.sequence(photo, face, kind, np.random.default_rng(seed))
+    return [jpeg(Image.fromarray(frame), 85) for frame in frames]
+
+
+def attack_frames(
+    attack: str, person: str, number: str, kind: str, seed: int = 1, other: str | None = None
+) -> list[bytes]:
+    """An attack (tipoff.attendance.pad.attacks) made from one photo, as JPEG frames."""
+    import numpy as np
+
+    from tipoff.attendance.engine.mesh import tracker
+    from tipoff.attendance.pad import attacks
+
+    photo = camera_photo(person, number)
+    face, _crowded = tracker().first(photo)
+    assert face is not None
+    second = None
+    if other is not None:
+        turned = camera_photo(person, other)
+        turned_face, _crowded = tracker().first(turned)
+        assert turned_face is not None
+        second = (turned, turned_face)
+    frames = attacks.sequence(attack, photo, face, kind, np.random.default_rng(seed), other=second)
+    return [jpeg(Image.fromarray(frame), 85) for frame in frames]

@@ -24,12 +24,30 @@ def test_snapshots_are_deleted_after_the_sites_review_period(site, make_employee
     kiosk = Kiosk.objects.create(site=site, name="Gate")
     picture = np.zeros((48, 64, 3), dtype=np.uint8)
     attempt = _attempt(
-        kiosk=kiosk, direction="in", outcome="unrecognised", reason="", image=picture
+        kiosk=kiosk, direction="in", outcome="unrecognised", reason="", images=[picture]
     )
     assert attempt.snapshot and attempt.purge_after == attempt.at + dt.timedelta(
         days=site.review_days
     )
+    # An accepted check-in keeps its frames for the site's shorter period.
+    accepted = _attempt(
+        kiosk=kiosk,
+        direction="in",
+        outcome="recognised",
+        reason="",
+        images=[picture, picture, picture],
+        employee=make_employee("Ok"),
+    )
+    assert site.checkin_snapshot_days < site.review_days
+    assert accepted.snapshot and not accepted.needs_review
     assert snapshots_purge() == 0
+    with time_machine.travel(
+        accepted.at + dt.timedelta(days=site.checkin_snapshot_days, minutes=1)
+    ):
+        assert snapshots_purge() == 1
+    accepted = Attempt.objects.get(pk=accepted.pk)
+    assert accepted.snapshot is None and accepted.review_result == ""
+    assert Attempt.objects.get(pk=attempt.pk).snapshot
     with time_machine.travel(attempt.at + dt.timedelta(days=site.review_days, minutes=1)):
         assert snapshots_purge() == 1
     attempt = Attempt.objects.get(pk=attempt.pk)

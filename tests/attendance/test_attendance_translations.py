@@ -36,7 +36,8 @@ def test_kiosk_and_staff_pages_in_chinese(site, staff, make_employee):
     page = client.get("/attendance/kiosk/").content.decode()
     assert "签到" in page and "签退" in page and "使用 PIN 码" in page
     assert 'data-t-photo="第 %(n)s 张，共 %(total)s 张"' in page
-    assert "请看摄像头" in client.post("/attendance/kiosk/challenge/").json()["prompt"]
+    prompts = [s["prompt"] for s in client.post("/attendance/kiosk/challenge/").json()["steps"]]
+    assert "请慢慢眨一次眼。" in prompts and any("转头" in p for p in prompts)
     english = Client(HTTP_ACCEPT_LANGUAGE="en")
     english.cookies = client.cookies
     assert (

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.attendance.helpers import enrollment_photos, turn_frames
+from tests.attendance.helpers import enrollment_photos, rendered_frames
 from tipoff.attendance import liveness
 from tipoff.attendance.devices import employee_set_pin, kiosk_pairing_code
 from tipoff.attendance.models import Challenge, Consent, Enrollment, Event, Kiosk
@@ -59,30 +59,30 @@ def test_pairing_codes_work_once_and_unpaired_devices_are_refused(site, staff):
 
 def test_check_in_over_http(paired, make_employee, staff, monkeypatch):
     client, kiosk = paired
-    employee = make_employee("Jiang")
+    employee = make_employee("Spencer")
     from tipoff.attendance.services import consent_record, enrollment_create
 
     consent_record(employee=employee, how="paper", actor=staff["admin"])
     enrollment_create(
         employee=employee,
-        photos=enrollment_photos("Jiang_Zemin"),
+        photos=enrollment_photos("Spencer_Abraham"),
         actor=staff["admin"],
         via="upload",
     )
-    monkeypatch.setattr(liveness, "random_challenge", lambda: liveness.TURN_LEFT)
+    monkeypatch.setattr(liveness, "random_challenge", lambda: "blink,turn_left")
     challenge = client.post("/attendance/kiosk/challenge/").json()
-    assert challenge["ok"] and challenge["kind"] == "turn_left" and "left" in challenge["prompt"]
+    assert challenge["ok"] and challenge["kind"] == "blink,turn_left"
+    assert challenge["fps"] == liveness.FPS and challenge["frames"] == 25
+    assert [s["step"] for s in challenge["steps"]] == ["blink", "turn_left"]
+    assert "Blink" in challenge["steps"][0]["prompt"] and "left" in challenge["steps"][1]["prompt"]
+    frames = rendered_frames("Spencer_Abraham", "0003", "blink,turn_left")  # not enrolled
     response = client.post(
         "/attendance/kiosk/check/",
-        {
-            "challenge": challenge["id"],
-            "direction": "in",
-            "frame": _files(turn_frames("Jiang_Zemin")),
-        },
+        {"challenge": challenge["id"], "direction": "in", "frame": _files(frames)},
     )
     answer = response.json()
     assert response.status_code == 200 and answer["outcome"] == "recognised", answer
-    assert "Jiang" in answer["message"] and answer["elapsed_ms"] > 0
+    assert "Spencer" in answer["message"] and answer["elapsed_ms"] > 0
     assert Event.objects.filter(employee=employee, kiosk=kiosk).count() == 1
     assert Challenge.objects.get(pk=challenge["id"]).used
 
@@ -104,6 +104,17 @@ def test_bad_check_in_requests_get_a_clear_4xx(paired, data, status):
     assert response.status_code == status
     assert response.json()["error"]
     assert client.get("/attendance/kiosk/check/").status_code == 405
+
+
+def test_the_wrong_number_of_frames_is_a_clear_400(paired):
+    client, _kiosk = paired
+    challenge = client.post("/attendance/kiosk/challenge/").json()
+    frames = rendered_frames("Spencer_Abraham", "0005", challenge["kind"])[:-3]
+    response = client.post(
+        "/attendance/kiosk/check/",
+        {"challenge": challenge["id"], "direction": "in", "frame": _files(frames)},
+    )
+    assert response.status_code == 400 and "no usable pictures" in response.json()["error"]
 
 
 def test_too_large_an_upload_is_refused_without_a_500(paired):

@@ -248,22 +248,34 @@ def test_review_snapshot_confirm_and_dismiss(admin_client, make_employee, site, 
         direction="in",
         outcome="doubtful",
         reason="",
-        image=picture,
+        images=[picture],
         employee=employee,
         distance=0.5,
     )
     unknown = _attempt(
-        kiosk=kiosk, direction="in", outcome="unrecognised", reason="", image=picture
+        kiosk=kiosk, direction="in", outcome="unrecognised", reason="", images=[picture]
+    )
+    accepted = _attempt(
+        kiosk=kiosk,
+        direction="in",
+        outcome="recognised",
+        reason="",
+        images=[picture] * 3,
+        employee=employee,
+        distance=0.3,
     )
     page = admin_client.get(f"/attendance/sites/{site.pk}/review/").content.decode()
     assert f"/attendance/attempts/{doubtful.pk}/snapshot.jpg" in page
+    # Accepted check-ins are listed apart, with their frames, not as work to review.
+    assert "Recent check-ins" in page and f"/attendance/attempts/{accepted.pk}/snapshot.jpg" in page
+    assert admin_client.get(f"/attendance/attempts/{accepted.pk}/snapshot.jpg").status_code == 200
     response = admin_client.get(f"/attendance/attempts/{doubtful.pk}/snapshot.jpg")
     assert (
         response.status_code == 200
         and response["Content-Type"] == "image/jpeg"
         and response["Cache-Control"] == "no-store"
     )
-    assert AuditEvent.objects.filter(action="attendance.snapshot.view").count() == 1
+    assert AuditEvent.objects.filter(action="attendance.snapshot.view").count() == 2
 
     assert (
         admin_client.post(

@@ -1,19 +1,22 @@
 """A kiosk attempt from frames to decision: liveness, 1:N match, vote, record.
 
-The kiosk sends a short burst of frames taken while the person follows a
-random challenge. We find the face in every frame, check the challenge was
-followed (``liveness``), embed the first and last frames facing the camera
-and the most turned one, and decide:
+The kiosk sends a burst of frames taken at ``liveness.FPS`` while the person
+follows the random challenge bound to the attempt's nonce. The face mesh
+follows the face through every frame and ``liveness.verify`` checks the
+challenge (blink, turn, not flat, continuous: the same face throughout). Only
+then is the face recognised, once: dlib's detector runs on a small crop
+around the face the mesh found in the best reference frame, and its ResNet
+embeds it (the same detector and aligner as enrollment, so templates and
+threshold stay valid). The decision:
 
-* recognised — both facing frames name the same person first, their mean is
-  within the site's threshold of that person's template, and the turned frame
-  is within the same-person distance of it too (so the face did not change);
-* doubtful — somebody is close, but the frames disagree or the mean is not
-  close enough;
+* recognised — the nearest template is within the site's threshold;
+* doubtful — somebody is within dlib's same-person distance, but not the threshold;
 * unrecognised — nobody is close.
 
-Doubtful, unrecognised and not-live attempts keep one encrypted snapshot for
-review. A recognised attempt keeps only the event and its distance.
+Every attempt with frames keeps an encrypted snapshot (three frames side by
+side: facing the camera, eyes shut, turned): doubtful, unrecognised and
+not-live ones for review, recognised ones for the site's short
+``checkin_snapshot_days`` so that disputes and spoofs can be examined.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ from PIL import Image as PILImage
 
 from tipoff.attendance import images, keys, liveness
 from tipoff.attendance.devices import pin_verify
-from tipoff.attendance.engine import Image, engine
+from tipoff.attendance.engine import Box, Face, Image, engine
+from tipoff.attendance.engine.mesh import MeshFace
 from tipoff.attendance.gallery import site_gallery
 from tipoff.attendance.matching import Candidate
 from tipoff.attendance.models import (
@@ -52,9 +56,10 @@ from tipoff.attendance.records import event_record, site_zone
 from tipoff.attendance.services import SAME_PERSON_DISTANCE, AttendanceError
 
 CHALLENGE_SECONDS = 60
-MAX_FRAMES = 16
+MAX_FRAMES = 40
 MAX_FRAME_BYTES = 1024 * 1024
 FRAME_SIDE = 640
+SNAPSHOT_SIDE = 240
 
 
 @dataclass(frozen=True)
@@ -93,12 +98,22 @@ def _challenge_take(kiosk: Kiosk, challenge_id: str) -> Challenge:
     return Challenge.objects.get(pk=key)
 
 
-def _snapshot(image: Image, attempt_key: str) -> bytes:
-    """Re-encoded (so nothing but pixels survives), smaller, encrypted."""
-    picture = PILImage.fromarray(image)
-    picture.thumbnail((320, 320))
+def _snapshot(pictures: Sequence[Image], attempt_key: str) -> bytes:
+    """The frames side by side, re-encoded (so nothing but pixels survives), encrypted."""
+    thumbs = []
+    for image in pictures:
+        picture = PILImage.fromarray(image)
+        picture.thumbnail((SNAPSHOT_SIDE, SNAPSHOT_SIDE))
+        thumbs.append(picture)
+    sheet = PILImage.new(
+        "RGB", (sum(t.width for t in thumbs), max(t.height for t in thumbs)), (0, 0, 0)
+    )
+    left = 0
+    for thumb in thumbs:
+        sheet.paste(thumb, (left, 0))
+        left += thumb.width
     buffer = io.BytesIO()
-    picture.save(buffer, format="JPEG", quality=80)
+    sheet.save(buffer, format="JPEG", quality=80)
     return keys.seal_snapshot(buffer.getvalue(), attempt_key=attempt_key)
 
 
@@ -108,7 +123,7 @@ def _attempt(
     direction: str,
     outcome: str,
     reason: str,
-    image: Image | None,
+    images: Sequence[Image],
     employee: Employee | None = None,
     distance: float | None = None,
 ) -> Attempt:
@@ -122,11 +137,12 @@ def _attempt(
         reason=reason,
         employee=employee,
         distance=distance,
-        needs_review=review and image is not None,
+        needs_review=review and bool(images),
     )
-    if review and image is not None:
-        attempt.snapshot = _snapshot(image, str(attempt.key))
-        attempt.purge_after = attempt.at + dt.timedelta(days=kiosk.site.review_days)
+    if images:
+        attempt.snapshot = _snapshot(images, str(attempt.key))
+        days = kiosk.site.review_days if review else kiosk.site.checkin_snapshot_days
+        attempt.purge_after = attempt.at + dt.timedelta(days=days)
     attempt.save()
     return attempt
 
@@ -138,7 +154,7 @@ def _record(
     direction: str,
     outcome: str,
     method: str,
-    image: Image | None,
+    images: Sequence[Image],
     distance: float | None,
 ) -> tuple[DailyRecord, dt.datetime]:
     """The attempt, its event and the refreshed day, in one transaction."""
@@ -148,7 +164,7 @@ def _record(
             direction=direction,
             outcome=outcome,
             reason="" if method == Method.FACE else method,
-            image=image,
+            images=images,
             employee=employee,
             distance=distance,
         )
@@ -189,7 +205,9 @@ def greeting(
 
 _NOT_LIVE = {
     "too_few_faces": lambda: _("Keep your face inside the frame and try again."),
+    "too_far": lambda: _("Come closer to the camera and try again."),
     "several_faces": lambda: _("Only one person at a time, please."),
+    "no_blink": lambda: _("Please blink once when asked and try again."),
     "no_turn": lambda: _("Please turn your head as asked and try again."),
     "flat": lambda: _("Please turn your head as asked and try again."),
     "wrong_way": lambda: _("That was the other way. Please try again."),
@@ -213,22 +231,42 @@ def _decode_frames(frames: Sequence[bytes]) -> list[Image]:
     return decoded
 
 
-def _vote(
-    site_threshold: float,
-    facing: list[list[Candidate]],
-    mean: list[Candidate],
-    turned: float | None,
-) -> str:
-    firsts = {ranked[0].person_id for ranked in facing if ranked}
-    if not mean:
+def _vote(site_threshold: float, ranked: list[Candidate]) -> str:
+    if not ranked or ranked[0].distance >= SAME_PERSON_DISTANCE:
         return Outcome.UNRECOGNISED
-    best = mean[0]
-    if best.distance >= site_threshold:
-        close = any(r and r[0].distance < SAME_PERSON_DISTANCE for r in facing)
-        return Outcome.DOUBTFUL if close else Outcome.UNRECOGNISED
-    if firsts != {best.person_id} or turned is None or turned >= SAME_PERSON_DISTANCE:
+    if ranked[0].distance >= site_threshold:
         return Outcome.DOUBTFUL
     return Outcome.RECOGNISED
+
+
+def recognition_face(image: Image, face: MeshFace) -> Face | None:
+    """dlib's own detection of the face the mesh followed, found in a small crop around it
+    (a few milliseconds instead of a whole-frame search), in whole-frame coordinates."""
+    box = face.box
+    margin = max(box.width, box.height) // 2
+    left, top = max(0, box.left - margin), max(0, box.top - margin)
+    right = min(image.shape[1], box.right + margin)
+    bottom = min(image.shape[0], box.bottom + margin)
+    crop = np.ascontiguousarray(image[top:bottom, left:right])
+    face_engine = engine()
+    found = face_engine.faces(crop) or face_engine.faces(crop, upsample=1)
+    if not found:
+        return None
+    best = found[0]
+    return Face(
+        box=Box(
+            best.box.left + left, best.box.top + top, best.box.right + left, best.box.bottom + top
+        ),
+        landmarks=best.landmarks,
+    )
+
+
+def _review_frames(pictures: Sequence[Image], verdict: liveness.Verdict) -> list[Image]:
+    """The frames worth seeing: facing the camera, eyes shut, most turned (or spread out)."""
+    picked = [i for i in (verdict.reference, verdict.blink, verdict.peak) if i is not None]
+    if not picked:
+        picked = sorted({0, len(pictures) // 2, len(pictures) - 1})
+    return [pictures[i] for i in picked]
 
 
 def checkin_attempt(
@@ -239,51 +277,44 @@ def checkin_attempt(
     if direction not in Direction.values:
         raise AttendanceError(_("Choose check in or check out."))
     challenge = _challenge_take(kiosk, challenge_id)
+    plan = liveness.Plan.parse(challenge.kind)
+    if len(frames) != plan.frames:
+        raise AttendanceError(_("The kiosk sent no usable pictures. Please try again."))
     pictures = _decode_frames(frames)
-    face_engine = engine()
-    found = [face_engine.faces(picture) for picture in pictures]
-    verdict = liveness.verify(challenge.kind, found)
+    observed, crowded = liveness.observe(pictures, challenge.kind)
+    verdict = liveness.verify(challenge.kind, observed, crowded=crowded)
 
     def done(decision: Decision) -> Decision:
         elapsed = int((time.perf_counter() - started) * 1000)
         return Decision(**{**decision.__dict__, "elapsed_ms": elapsed})
 
-    if not verdict.live:
-        first_face = next((i for i, faces in enumerate(found) if faces), None)
+    review = _review_frames(pictures, verdict)
+    if not verdict.live or verdict.reference is None:
         _attempt(
             kiosk=kiosk,
             direction=direction,
             outcome=Outcome.NOT_LIVE,
             reason=verdict.reason,
-            image=pictures[first_face] if first_face is not None else None,
+            images=review if any(o.face for o in observed) else [],
         )
         return done(Decision(Outcome.NOT_LIVE, _NOT_LIVE[verdict.reason]()))
 
     site = kiosk.site
+    face_engine = engine()
     threshold = site.match_threshold or face_engine.match_threshold
-    gallery = site_gallery(site)
-    facing_vectors = [face_engine.embed(pictures[i], found[i][0]) for i in verdict.neutral]
-    facing = [gallery.nearest(v, k=2) for v in facing_vectors]
-    mean = gallery.nearest(np.mean(facing_vectors, axis=0), k=2)
-    turned = None
-    if mean and verdict.peak is not None:
-        peak_vector = face_engine.embed(pictures[verdict.peak], found[verdict.peak][0])
-        turned = next(
-            (
-                c.distance
-                for c in gallery.nearest(peak_vector, k=len(gallery))
-                if c.person_id == mean[0].person_id
-            ),
-            None,
-        )
-    outcome = _vote(threshold, facing, mean, turned)
-    snapshot_image = pictures[verdict.neutral[0]]
+    reference = pictures[verdict.reference]
+    mesh_face = observed[verdict.reference].face
+    face = recognition_face(reference, mesh_face) if mesh_face is not None else None
+    ranked = []
+    if face is not None:
+        ranked = site_gallery(site).nearest(face_engine.embed(reference, face), k=2)
+    outcome = _vote(threshold, ranked)
     candidate = (
-        Employee.objects.filter(pk=mean[0].person_id).select_related("site", "schedule").first()
-        if mean
+        Employee.objects.filter(pk=ranked[0].person_id).select_related("site", "schedule").first()
+        if ranked
         else None
     )
-    distance = mean[0].distance if mean else None
+    distance = ranked[0].distance if ranked else None
 
     if outcome != Outcome.RECOGNISED or candidate is None:
         _attempt(
@@ -291,7 +322,7 @@ def checkin_attempt(
             direction=direction,
             outcome=outcome,
             reason="",
-            image=snapshot_image,
+            images=review,
             employee=candidate,
             distance=distance,
         )
@@ -309,7 +340,7 @@ def checkin_attempt(
         direction=direction,
         outcome=outcome,
         method=Method.FACE,
-        image=None,
+        images=review,
         distance=distance,
     )
     headline, detail = greeting(candidate, record, direction, now)
@@ -335,7 +366,7 @@ def checkin_pin(
         direction=direction,
         outcome=Outcome.PIN,
         method=Method.PIN,
-        image=picture,
+        images=[picture] if picture is not None else [],
         distance=None,
     )
     headline, detail = greeting(employee, record, direction, now)

@@ -68,6 +68,25 @@ def photo_embedding(path: str) -> Vector | None:
     face_engine = engine()
     image = decode(Path(path).read_bytes())
     faces = face_engine.faces(image, upsample=0) or face_engine.faces(image, upsample=1)
+    return _embed_central(image, faces)
+
+
+def kiosk_embedding(path: str) -> Vector | None:
+    """The embedding the kiosk computes: the face the mesh found, then dlib's detector on a
+    crop around it (``checkin.recognition_face``) instead of on the whole picture."""
+    from tipoff.attendance.checkin import recognition_face
+    from tipoff.attendance.engine.mesh import tracker
+
+    image = decode(Path(path).read_bytes())
+    mesh_face, _crowded = tracker().first(image)
+    if mesh_face is None:
+        return None
+    face = recognition_face(image, mesh_face)
+    return engine().embed(image, face) if face is not None else None
+
+
+def _embed_central(image: np.ndarray, faces: list[Any]) -> Vector | None:
+    face_engine = engine()
     if not faces:
         return None
     cx, cy = image.shape[1] / 2, image.shape[0] / 2
@@ -80,12 +99,15 @@ def photo_embedding(path: str) -> Vector | None:
     return face_engine.embed(image, face)
 
 
-def embed_all(paths: Sequence[str], *, jobs: int = 1) -> dict[str, Vector | None]:
+def embed_all(
+    paths: Sequence[str], *, jobs: int = 1, kiosk: bool = False
+) -> dict[str, Vector | None]:
     unique = sorted(set(paths))
+    embed = kiosk_embedding if kiosk else photo_embedding
     if jobs <= 1:
-        return {p: photo_embedding(p) for p in unique}
+        return {p: embed(p) for p in unique}
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return dict(zip(unique, pool.map(photo_embedding, unique, chunksize=16), strict=True))
+        return dict(zip(unique, pool.map(embed, unique, chunksize=16), strict=True))
 
 
 def pair_accuracy(
@@ -137,6 +159,7 @@ def evaluate(
     threshold: float | None = None,
     pairs: bool = True,
     jobs: int = 1,
+    kiosk: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> Results:
     manifest = json.loads(manifest_path.read_text())
@@ -154,7 +177,7 @@ def evaluate(
     paths += [full(p) for a, b, _same in verification for p in (a, b)]
     if progress:
         progress(f"embedding {len(set(paths))} photos with {jobs} job(s)")
-    embedded = embed_all(paths, jobs=jobs)
+    embedded = embed_all(paths, jobs=jobs, kiosk=kiosk)
     face_engine = engine()
     limit = face_engine.match_threshold if threshold is None else threshold
 

@@ -26,7 +26,14 @@ from tipoff.people.models import Body, Unit, User
 class SiteForm(forms.ModelForm):
     class Meta:
         model = Site
-        fields = ["name_zh", "name_en", "timezone", "match_threshold", "review_days"]
+        fields = [
+            "name_zh",
+            "name_en",
+            "timezone",
+            "match_threshold",
+            "review_days",
+            "checkin_snapshot_days",
+        ]
         help_texts = {
             "match_threshold": _(
                 "Leave empty to use the calibrated threshold. Lower it for a large site "
@@ -50,6 +57,18 @@ class SiteForm(forms.ModelForm):
         value = self.cleaned_data["review_days"]
         if not 1 <= value <= 90:
             raise forms.ValidationError(_("Between 1 and 90 days."))
+        return value
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["checkin_snapshot_days"].required = False
+
+    def clean_checkin_snapshot_days(self) -> int:
+        value = self.cleaned_data["checkin_snapshot_days"]
+        if value is None:
+            return Site._meta.get_field("checkin_snapshot_days").get_default()
+        if not 1 <= value <= 30:
+            raise forms.ValidationError(_("Between 1 and 30 days."))
         return value
 
 

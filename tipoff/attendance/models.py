@@ -39,6 +39,10 @@ class Site(Bilingual):
     review_days = models.PositiveSmallIntegerField(
         _("keep doubtful attempts for (days)"), default=7
     )
+    # Accepted check-ins keep a few frames too, for disputes and spotting spoofs; briefly.
+    checkin_snapshot_days = models.PositiveSmallIntegerField(
+        _("keep check-in snapshots for (days)"), default=3
+    )
     # Bumped by every enrollment change, so each web process knows when to reload.
     gallery_version = models.PositiveBigIntegerField(default=0, editable=False)
     # Tells a recreated site from an old one with the same id (cached galleries).
@@ -272,7 +276,10 @@ class Attempt(models.Model):
         Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts"
     )
     distance = models.FloatField(null=True, blank=True)
-    snapshot = models.BinaryField(null=True, blank=True)  # encrypted JPEG, review only
+    # Encrypted JPEG of a few frames side by side (reference, blink, turn), for
+    # administrators only: kept for review (doubtful, not live, PIN) or, for an
+    # accepted check-in, for the site's short ``checkin_snapshot_days``.
+    snapshot = models.BinaryField(null=True, blank=True)
     needs_review = models.BooleanField(default=False, db_index=True)
     purge_after = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)

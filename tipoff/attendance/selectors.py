@@ -67,6 +67,15 @@ def attempts_to_review(site: Site) -> QuerySet[Attempt]:
     )
 
 
+def checkins_with_snapshots(site: Site) -> QuerySet[Attempt]:
+    """Accepted check-ins whose snapshot is still kept (for disputes and spotting spoofs)."""
+    return (
+        Attempt.objects.filter(site=site, needs_review=False, snapshot__isnull=False)
+        .select_related("employee", "kiosk")
+        .order_by("-at")
+    )
+
+
 def records_of_day(site: Site, day: dt.date) -> QuerySet[DailyRecord]:
     return DailyRecord.objects.filter(employee__site=site, date=day).select_related(
         "employee", "employee__unit"

@@ -17,12 +17,15 @@ from tipoff.attendance.records import records_settle, site_zone
 
 
 def snapshots_purge(*, now: dt.datetime | None = None) -> int:
-    """Delete snapshots past their review period; the attempt row stays, without a picture."""
+    """Delete snapshots past their retention (the review period, or the shorter one of
+    accepted check-ins); the attempt row stays, without a picture."""
     now = now or timezone.now()
+    expired = Attempt.objects.filter(snapshot__isnull=False, purge_after__lte=now)
     with transaction.atomic():
-        return Attempt.objects.filter(snapshot__isnull=False, purge_after__lte=now).update(
+        unreviewed = expired.filter(needs_review=True).update(
             snapshot=None, needs_review=False, review_result="expired"
         )
+        return unreviewed + expired.update(snapshot=None)
 
 
 def sites_settle(*, days: int = 3, now: dt.datetime | None = None) -> int:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from tipoff.attendance import checkin, devices, services
+from tipoff.attendance import checkin, devices, liveness, services
 from tipoff.attendance.consent import CONSENT_VERSION, consent_paragraphs
 from tipoff.attendance.models import Kiosk
 from tipoff.attendance.views.uploads import pictures_in_memory, read_files
@@ -96,13 +96,25 @@ def pair(request: HttpRequest) -> HttpResponse:
 @require_POST
 @kiosk_required
 def challenge(request: HttpRequest, kiosk: Kiosk) -> HttpResponse:
+    """A new attempt: its nonce, and the steps the kiosk must film, at ``fps``."""
     issued = checkin.challenge_issue(kiosk=kiosk)
+    plan = liveness.Plan.parse(issued.kind)
     return JsonResponse(
         {
             "ok": True,
             "id": str(issued.pk),
             "kind": issued.kind,
-            "prompt": checkin.liveness.prompt(issued.kind),
+            "fps": liveness.FPS,
+            "reference_frames": liveness.REFERENCE_FRAMES,
+            "frames": plan.frames,
+            "steps": [
+                {
+                    "step": step,
+                    "prompt": liveness.step_prompt(step),
+                    "frames": liveness.STEP_FRAMES[step],
+                }
+                for step in plan.steps
+            ],
         }
     )
 

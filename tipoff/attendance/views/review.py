@@ -1,4 +1,5 @@
-"""Reviewing doubtful attempts: see the snapshot, confirm who it was or dismiss it.
+"""Reviewing doubtful attempts: see the snapshot, confirm who it was or dismiss it; and
+the snapshots of recent accepted check-ins, kept briefly for disputes.
 
 Opening a snapshot is audited; once an attempt is reviewed its snapshot is deleted.
 """
@@ -23,11 +24,12 @@ from tipoff.lib.crypto import DecryptionError
 def review(request: HttpRequest, site_id: int) -> HttpResponse:
     site = site_of(request, site_id)
     attempts = selectors.attempts_to_review(site)[:100]
+    checkins = selectors.checkins_with_snapshots(site)[:100]
     employees = Employee.objects.filter(site=site, active=True).order_by("number")
     return render(
         request,
         "attendance/review.html",
-        {"site": site, "attempts": attempts, "employees": employees},
+        {"site": site, "attempts": attempts, "checkins": checkins, "employees": employees},
     )
 
 

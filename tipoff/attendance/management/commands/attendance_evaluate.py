@@ -30,6 +30,11 @@ class Command(BaseCommand):
             "--no-pairs", action="store_true", help="skip the 1:1 verification pairs"
         )
         parser.add_argument(
+            "--kiosk",
+            action="store_true",
+            help="find faces as the kiosk does (face mesh, then dlib on a crop around it)",
+        )
+        parser.add_argument(
             "--jobs",
             type=int,
             default=1,
@@ -49,6 +54,7 @@ class Command(BaseCommand):
                 threshold=threshold,
                 pairs=not options["no_pairs"],
                 jobs=max(1, options["jobs"]),
+                kiosk=options["kiosk"],
                 progress=lambda text: self.stderr.write(text),
             )
         except (ValueError, KeyError, OSError) as exc:

@@ -1,5 +1,6 @@
-/* The attendance kiosk: camera, a short burst of frames around a random
-   challenge, PIN fallback and enrollment. Every decision is the server's. */
+/* The attendance kiosk: camera, a burst of frames at a fixed rate while the
+   person follows the server's random challenge (blink, turn), PIN fallback and
+   enrollment. Every decision is the server's. */
 (function () {
   "use strict";
   var root = document.getElementById("kiosk");
@@ -72,27 +73,46 @@
     buttons.forEach(function (b) { b.disabled = value; });
   }
 
+  // Frames at the rate the server asked for, on a fixed schedule (not "sleep after
+  // each frame", which would drift): the server measures blinks and turns in frames.
+  function film(count, fps, onFrame) {
+    var frames = [];
+    var interval = 1000 / fps;
+    var start = performance.now();
+    return new Promise(function (resolve) {
+      function shoot(index) {
+        if (index >= count) { resolve(frames); return; }
+        onFrame(index);
+        grab(480).then(function (blob) {
+          frames[index] = blob;
+          var wait = start + (index + 1) * interval - performance.now();
+          setTimeout(function () { shoot(index + 1); }, Math.max(0, wait));
+        });
+      }
+      shoot(0);
+    });
+  }
+
   function check(direction) {
     if (busy) { return; }
     setBusy(true);
     result.hidden = true;
-    var frames = [];
     startCamera().then(function (ok) {
       if (!ok) { throw new Error("camera"); }
       return post(d.challengeUrl, new FormData());
     }).then(function (challenge) {
       if (!challenge.ok) { throw new Error(challenge.error); }
+      // The reference frames come first, before any instruction; then each step's
+      // instruction shows while its frames are taken.
+      var starts = [];
+      var at = challenge.reference_frames;
+      challenge.steps.forEach(function (step) { starts.push(at); at += step.frames; });
       say(d.tLook);
-      // Reference frames first, before the challenge is shown, then the turn.
-      var chain = Promise.resolve();
-      for (var i = 0; i < 3; i += 1) {
-        chain = chain.then(function () { return grab(480); }).then(function (b) { if (b) { frames.push(b); } return sleep(150); });
-      }
-      chain = chain.then(function () { say(challenge.prompt); return sleep(300); });
-      for (var j = 0; j < 8; j += 1) {
-        chain = chain.then(function () { return grab(480); }).then(function (b) { if (b) { frames.push(b); } return sleep(180); });
-      }
-      return chain.then(function () {
+      return film(challenge.frames, challenge.fps, function (index) {
+        var s = starts.indexOf(index);
+        if (s >= 0) { say(challenge.steps[s].prompt); }
+      }).then(function (frames) {
+        if (frames.some(function (b) { return !b; })) { throw new Error(d.tNoCamera); }
         say(d.tChecking);
         var form = new FormData();
         form.append("challenge", challenge.id);
