@@ -142,7 +142,7 @@ def bench_checkin(attempts: int) -> dict[str, float]:
 def bench_matching(sizes: list[int], queries: int) -> list[dict[str, float]]:
     import numpy as np
 
-    from tipoff.attendance import keys
+    from tipoff.attendance import sealed
     from tipoff.attendance.matching import Gallery
 
     rng = np.random.default_rng(7)
@@ -160,12 +160,12 @@ def bench_matching(sizes: list[int], queries: int) -> list[dict[str, float]]:
             gallery.nearest(probe, k=2)
             times.append((time.perf_counter() - started) * 1000)
         blobs = [
-            keys.seal_vectors(vectors[i], label=keys.template_label(i, 1, "template"))
+            sealed.seal_vectors(vectors[i], label=sealed.template_label(i, 1, "template"))
             for i in range(min(size, 5000))
         ]
         started = time.perf_counter()
         for i, blob in enumerate(blobs):
-            keys.open_vectors(blob, label=keys.template_label(i, 1, "template"))
+            sealed.open_vectors(blob, label=sealed.template_label(i, 1, "template"))
         decrypt_ms = (time.perf_counter() - started) * 1000 / len(blobs) * size
         results.append(
             {

@@ -25,6 +25,17 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 STAFF_PASSWORD = "correct horse battery staple 42"
 
 
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Tests that touch no database (``one_leg``) run on the SQLite leg only: running them
+    again against PostgreSQL would test nothing new and cost CI minutes."""
+    if os.environ.get("TIPOFF_DB_LEG") != "postgres":
+        return
+    skip = pytest.mark.skip(reason="database-independent: runs on the SQLite leg only")
+    for item in items:
+        if "one_leg" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     """Each test starts in the default language (a request may leave another active)."""

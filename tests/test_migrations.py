@@ -26,7 +26,15 @@ def migrate() -> Iterator:
     def to(*targets: tuple[str, str]):
         executor = MigrationExecutor(connection)
         executor.migrate(list(targets))
-        return MigrationExecutor(connection).loader.project_state(list(targets)).apps
+        # The models as the database now has them: every app at its last applied migration.
+        loader = MigrationExecutor(connection).loader
+        applied = set(loader.applied_migrations)
+
+        def last_of_its_app(node: tuple[str, str]) -> bool:
+            children = loader.graph.node_map[node].children
+            return not any(c.key in applied and c.key[0] == node[0] for c in children)
+
+        return loader.project_state([n for n in applied if last_of_its_app(n)]).apps
 
     yield to
     executor = MigrationExecutor(connection)
@@ -169,3 +177,43 @@ def test_channel_secrets_are_sealed_again_under_the_vault(migrate):
     assert CHANNEL_KEY.unseal_json(conversation.state, label=conversation.state_label()) == {
         "step": "what"
     }
+
+
+def test_attendance_templates_are_sealed_again_under_the_vault(migrate):
+    import numpy as np
+
+    apps = migrate(("attendance", "0002_checkin_snapshots"))
+    body, _pair = _body(apps)
+    old = crypto.keyed_hash(
+        settings.ATTENDANCE_KEY.encode(),
+        b"attendance templates and snapshots",
+        person=b"tipoff-attend",
+    )
+    Site = apps.get_model("attendance", "Site")
+    Schedule = apps.get_model("attendance", "Schedule")
+    Unit = apps.get_model("people", "Unit")
+    Employee = apps.get_model("attendance", "Employee")
+    Enrollment = apps.get_model("attendance", "Enrollment")
+    site = Site.objects.create(body=body, name_zh="法院", name_en="Court")
+    schedule = Schedule.objects.create(body=body, name="Day", start="09:00", end="17:00")
+    unit = Unit.objects.create(body=body, name_zh="院", name_en="Court")
+    employee = Employee.objects.create(
+        site=site, unit=unit, number="7", name="Zhao", schedule=schedule
+    )
+    vector = np.arange(4, dtype="<f4")
+    header = np.array((1, 4), dtype="<u4").tobytes()
+    label = f"attendance:template:{employee.pk}:{site.pk}"
+    Enrollment.objects.create(
+        employee=employee,
+        site=site,
+        engine="dlib",
+        template=crypto.encrypt(old, header + vector.tobytes(), label=label),
+        version=1,
+        updated_at="2026-01-01T00:00:00Z",
+    )
+    migrate(("attendance", "0003_vault_keys"))
+    from tipoff.attendance.models import Enrollment as EnrollmentNow
+    from tipoff.attendance.sealed import open_vectors
+
+    row = EnrollmentNow.objects.get(employee_id=employee.pk)
+    assert open_vectors(bytes(row.template), label=label)[0].tolist() == [0.0, 1.0, 2.0, 3.0]

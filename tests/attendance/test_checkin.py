@@ -20,7 +20,7 @@ from tests.attendance.helpers import (
     lfw_photo,
     rendered_frames,
 )
-from tipoff.attendance import keys, liveness
+from tipoff.attendance import liveness, sealed
 from tipoff.attendance.checkin import challenge_issue, checkin_attempt, checkin_pin
 from tipoff.attendance.devices import employee_set_pin
 from tipoff.attendance.models import Attempt, DailyRecord, Event, Kiosk, Outcome
@@ -82,7 +82,7 @@ def test_an_enrolled_person_doing_the_challenge_is_recognised_and_recorded(kiosk
     assert attempt.snapshot and not attempt.needs_review
     assert attempt.purge_after == attempt.at + dt.timedelta(days=kiosk.site.checkin_snapshot_days)
     sheet = Image.open(
-        io.BytesIO(keys.open_snapshot(bytes(attempt.snapshot), attempt_key=str(attempt.key)))
+        io.BytesIO(sealed.open_snapshot(bytes(attempt.snapshot), attempt_key=str(attempt.key)))
     )
     assert sheet.format == "JPEG" and sheet.width > 2 * sheet.height  # three frames side by side
 
@@ -126,7 +126,7 @@ def test_a_stranger_is_not_recognised_and_kept_for_review(kiosk, spencer):
     assert not Event.objects.exists()
     attempt = Attempt.objects.get()
     assert attempt.needs_review and attempt.purge_after > attempt.at
-    snapshot = keys.open_snapshot(bytes(attempt.snapshot), attempt_key=str(attempt.key))
+    snapshot = sealed.open_snapshot(bytes(attempt.snapshot), attempt_key=str(attempt.key))
     assert Image.open(io.BytesIO(snapshot)).format == "JPEG"
     assert snapshot[:20] not in bytes(attempt.snapshot)
 

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageFilter
 
 from tests.attendance.helpers import FACES, faces_or_skip, jpeg
-from tipoff.attendance import keys
+from tipoff.attendance import sealed
 from tipoff.attendance.engine import engine
 from tipoff.attendance.gallery import site_gallery
 from tipoff.attendance.models import Enrollment
@@ -69,25 +69,25 @@ def test_templates_are_encrypted_under_a_key_outside_the_database(
         employee=employee, photos=johns["John_Simm"][:3], actor=staff["admin"], via="upload"
     )
     row = Enrollment.objects.get(pk=enrollment.pk)
-    vectors = keys.open_vectors(
+    vectors = sealed.open_vectors(
         bytes(row.embeddings),
-        label=keys.template_label(employee.pk, employee.site_id, "embeddings"),
+        label=sealed.template_label(employee.pk, employee.site_id, "embeddings"),
     )
     assert vectors.shape == (3, 128)
     # The stored bytes do not contain the embedding in clear.
     assert vectors[0].tobytes()[:16] not in bytes(row.embeddings)
     # Nor can a template be moved to another employee's row (the label binds it).
     with pytest.raises(DecryptionError):
-        keys.open_vectors(
+        sealed.open_vectors(
             bytes(row.embeddings),
-            label=keys.template_label(employee.pk + 1, employee.site_id, "embeddings"),
+            label=sealed.template_label(employee.pk + 1, employee.site_id, "embeddings"),
         )
     # Another key (another deployment, or a dump without the environment) cannot open it.
     settings.ATTENDANCE_KEY = "another key entirely, not the one used to encrypt"
     with pytest.raises(DecryptionError):
-        keys.open_vectors(
+        sealed.open_vectors(
             bytes(row.embeddings),
-            label=keys.template_label(employee.pk, employee.site_id, "embeddings"),
+            label=sealed.template_label(employee.pk, employee.site_id, "embeddings"),
         )
 
 

@@ -15,6 +15,8 @@ import pytest
 from tests.attendance.helpers import attack_frames, rendered_frames
 from tipoff.attendance import geometry, images, liveness
 
+pytestmark = pytest.mark.one_leg
+
 PERSON, FRONTAL, TURNED = "Spencer_Abraham", "0005", "0002"
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tipoff.attendance import keys
+from tipoff.attendance import sealed
 from tipoff.attendance.gallery import forget_galleries, site_gallery
 from tipoff.attendance.matching import Gallery, template_of
 from tipoff.attendance.models import Enrollment, Site
@@ -98,6 +98,6 @@ def test_templates_of_another_engine_are_ignored(site: Site, make_employee):
     row = _enrollment_write(employee=a, site=site, vectors=_vectors(1))
     Enrollment.objects.filter(pk=row.pk).update(engine="some-older-model")
     assert a.pk not in site_gallery(site)
-    assert keys.open_vectors(
-        bytes(row.template), label=keys.template_label(a.pk, site.pk, "template")
+    assert sealed.open_vectors(
+        bytes(row.template), label=sealed.template_label(a.pk, site.pk, "template")
     ).shape == (1, 128)

@@ -7,6 +7,8 @@ from django.test import RequestFactory
 
 from tipoff.lib.clients import client_address, client_key
 
+pytestmark = pytest.mark.one_leg
+
 rf = RequestFactory()
 
 

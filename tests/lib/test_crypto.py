@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from tipoff.lib import crypto
 
+pytestmark = pytest.mark.one_leg
+
 KEY = crypto.random_key()
 
 

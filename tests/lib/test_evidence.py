@@ -31,6 +31,8 @@ from PIL.PngImagePlugin import PngInfo
 
 from tipoff.lib.evidence import ACCEPT_ATTRIBUTE, RejectedFile, SanitisedFile, sanitise
 
+pytestmark = pytest.mark.one_leg
+
 # Images ---------------------------------------------------------------------------------
 
 

@@ -19,6 +19,8 @@ from evidence_samples import LIMIT, rejected
 
 from tipoff.lib.evidence import media_tools_available, sanitise
 
+pytestmark = pytest.mark.one_leg
+
 needs_ffmpeg = pytest.mark.skipif(
     shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None,
     reason="ffmpeg/ffprobe not installed (Debian package 'ffmpeg'); media remuxing untested",

@@ -14,6 +14,8 @@ from evidence_samples import LIMIT, MAIN_PART, MB, odf, ooxml, parse, rejected
 
 from tipoff.lib.evidence import sanitise
 
+pytestmark = pytest.mark.one_leg
+
 
 @pytest.mark.parametrize("extension", ["docx", "xlsx", "pptx"])
 def test_ooxml_loses_properties_thumbnail_and_custom_parts(extension: str) -> None:

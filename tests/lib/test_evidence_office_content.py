@@ -33,6 +33,8 @@ from PIL.PngImagePlugin import PngInfo
 from tipoff.lib.evidence import RejectedFile, sanitise
 from tipoff.lib.evidence.office_xml import scrub_people
 
+pytestmark = pytest.mark.one_leg
+
 DOCUMENT_RELS = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
 <Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/\

@@ -38,6 +38,8 @@ from reportlab.pdfgen import canvas
 
 from tipoff.lib.evidence import RejectedFile, sanitise
 
+pytestmark = pytest.mark.one_leg
+
 
 def pdf_with_metadata(pages: int = 2) -> bytes:
     writer = PdfWriter()

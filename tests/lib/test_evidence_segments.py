@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 
+import pytest
 from evidence_samples import PHOTO_TRACES, encode, jpeg_markers, png_chunk_types, tagged_photo
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,6 +13,8 @@ from PIL import Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
 
 from tipoff.lib.evidence.segments import strip_jp2, strip_jpeg, strip_png
+
+pytestmark = pytest.mark.one_leg
 
 METADATA_MARKERS = {*range(0xE1, 0xEE), 0xEF, 0xFE}  # APP1..APP13, APP15 and COM
 

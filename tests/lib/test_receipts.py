@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from tipoff.lib import crypto, receipts
 
+pytestmark = pytest.mark.one_leg
+
 PARAMS = crypto.KdfParams(ops=1, mem_kib=8192)
 SALT = bytes(16)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tipoff.lib.similarity import names_match, similarity, tokens
+
+pytestmark = pytest.mark.one_leg
 
 
 def test_chinese_is_cut_per_character_and_latin_per_word():

@@ -35,7 +35,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 
-from tipoff.attendance import images, keys, liveness
+from tipoff.attendance import images, liveness, sealed
 from tipoff.attendance.devices import pin_verify
 from tipoff.attendance.engine import Box, Face, Image, engine
 from tipoff.attendance.engine.mesh import MeshFace
@@ -114,7 +114,7 @@ def _snapshot(pictures: Sequence[Image], attempt_key: str) -> bytes:
         left += thumb.width
     buffer = io.BytesIO()
     sheet.save(buffer, format="JPEG", quality=80)
-    return keys.seal_snapshot(buffer.getvalue(), attempt_key=attempt_key)
+    return sealed.seal_snapshot(buffer.getvalue(), attempt_key=attempt_key)
 
 
 def _attempt(

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tipoff.attendance import keys
+from tipoff.attendance import codes
 from tipoff.attendance.models import Employee, Kiosk, Site
 from tipoff.attendance.services import AttendanceError
 from tipoff.audit.services import audit_record
@@ -33,8 +33,8 @@ PIN_LOCK_MINUTES = 15
 @transaction.atomic
 def kiosk_pairing_code(*, kiosk: Kiosk, actor: User | None) -> str:
     """A new one-time pairing code; pairing with it replaces the kiosk's device."""
-    code = keys.random_digits(8)
-    kiosk.pairing_code_hash = keys.code_hash(code, b"kiosk-pairing")
+    code = codes.random_digits(8)
+    kiosk.pairing_code_hash = codes.code_hash(code, b"kiosk-pairing")
     kiosk.pairing_expires_at = timezone.now() + dt.timedelta(minutes=PAIRING_MINUTES)
     kiosk.save(update_fields=["pairing_code_hash", "pairing_expires_at"])
     audit_record(
@@ -46,11 +46,11 @@ def kiosk_pairing_code(*, kiosk: Kiosk, actor: User | None) -> str:
 @transaction.atomic
 def kiosk_pair(*, code: str) -> tuple[Kiosk, str]:
     """Redeem a pairing code; returns the kiosk and its new device token (for the cookie)."""
-    digits = keys.normalise_code(code)
+    digits = codes.normalise_code(code)
     kiosk = (
         Kiosk.objects.select_for_update()
         .filter(
-            pairing_code_hash=keys.code_hash(digits, b"kiosk-pairing"),
+            pairing_code_hash=codes.code_hash(digits, b"kiosk-pairing"),
             pairing_expires_at__gt=timezone.now(),
             active=True,
         )
@@ -61,7 +61,7 @@ def kiosk_pair(*, code: str) -> tuple[Kiosk, str]:
     if kiosk is None:
         raise AttendanceError(_("This pairing code is wrong or has expired."))
     token = secrets.token_urlsafe(32)
-    kiosk.token_hash = keys.token_hash(token)
+    kiosk.token_hash = codes.token_hash(token)
     kiosk.pairing_code_hash = ""
     kiosk.pairing_expires_at = None
     kiosk.paired_at = timezone.now()
@@ -76,7 +76,7 @@ def kiosk_from_token(token: str) -> Kiosk | None:
     if not token or len(token) > 100:
         return None
     return (
-        Kiosk.objects.filter(token_hash=keys.token_hash(token), active=True)
+        Kiosk.objects.filter(token_hash=codes.token_hash(token), active=True)
         .select_related("site")
         .first()
     )

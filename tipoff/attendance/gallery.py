@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from tipoff.attendance import keys
+from tipoff.attendance import sealed
 from tipoff.attendance.engine import engine
 from tipoff.attendance.matching import Gallery
 from tipoff.attendance.models import Enrollment, Site
@@ -33,8 +33,8 @@ def _apply(gallery: Gallery, site_id: int, rows: list[Enrollment]) -> None:
     name = engine().name
     for row in rows:
         if row.active and row.engine == name and row.template:
-            label = keys.template_label(row.employee_id, site_id, "template")
-            gallery.put(row.employee_id, keys.open_vectors(bytes(row.template), label=label)[0])
+            label = sealed.template_label(row.employee_id, site_id, "template")
+            gallery.put(row.employee_id, sealed.open_vectors(bytes(row.template), label=label)[0])
         else:
             gallery.remove(row.employee_id)
 

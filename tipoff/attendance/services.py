@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tipoff.attendance import images, keys
+from tipoff.attendance import codes, images, sealed
 from tipoff.attendance.consent import CONSENT_VERSION
 from tipoff.attendance.engine import engine
 from tipoff.attendance.gallery import site_gallery
@@ -63,8 +63,9 @@ def employee_move(*, employee: Employee, site: Site, actor: User | None) -> None
     employee.site = site
     employee.save(update_fields=["site"])
     if old is not None:
-        vectors = keys.open_vectors(
-            bytes(old.embeddings), label=keys.template_label(employee.pk, old_site_id, "embeddings")
+        vectors = sealed.open_vectors(
+            bytes(old.embeddings),
+            label=sealed.template_label(employee.pk, old_site_id, "embeddings"),
         )
         _enrollment_write(employee=employee, site=site, vectors=vectors)
         _enrollment_erase(old)
@@ -145,11 +146,11 @@ def _enrollment_write(*, employee: Employee, site: Site, vectors: np.ndarray) ->
         defaults={
             "engine": engine().name,
             "photo_count": len(vectors),
-            "template": keys.seal_vectors(
-                template, label=keys.template_label(employee.pk, site.pk, "template")
+            "template": sealed.seal_vectors(
+                template, label=sealed.template_label(employee.pk, site.pk, "template")
             ),
-            "embeddings": keys.seal_vectors(
-                vectors, label=keys.template_label(employee.pk, site.pk, "embeddings")
+            "embeddings": sealed.seal_vectors(
+                vectors, label=sealed.template_label(employee.pk, site.pk, "embeddings")
             ),
             "active": True,
             "version": _bump_gallery(site),
@@ -242,11 +243,11 @@ def enrollment_create(
 
 @transaction.atomic
 def enrollment_code_issue(*, employee: Employee, actor: User) -> str:
-    code = keys.random_digits(8)
+    code = codes.random_digits(8)
     EnrollmentCode.objects.filter(employee=employee, used_at__isnull=True).delete()
     EnrollmentCode.objects.create(
         employee=employee,
-        code_hash=keys.code_hash(code, b"enroll-code"),
+        code_hash=codes.code_hash(code, b"enroll-code"),
         issued_by=actor,
         expires_at=timezone.now() + dt.timedelta(minutes=ENROLLMENT_CODE_MINUTES),
     )
@@ -262,7 +263,7 @@ def enrollment_code_issue(*, employee: Employee, actor: User) -> str:
 def enrollment_code_find(*, code: str, kiosk: Kiosk) -> EnrollmentCode:
     found = (
         EnrollmentCode.objects.filter(
-            code_hash=keys.code_hash(keys.normalise_code(code), b"enroll-code"),
+            code_hash=codes.code_hash(codes.normalise_code(code), b"enroll-code"),
             used_at__isnull=True,
             expires_at__gt=timezone.now(),
             employee__site_id=kiosk.site_id,

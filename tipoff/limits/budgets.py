@@ -241,3 +241,11 @@ def sender_receipt_allowed(*, sender: str) -> bool:
         return True
     count = counters().incr(f"chr:{sender}", window=settings.RECEIPT_ATTEMPT_WINDOW_SECONDS)
     return count <= settings.RECEIPT_ATTEMPTS_PER_CLIENT
+
+
+def hard_limit_allowed(*, scope: str, key: str, limit: int, window: int) -> bool:
+    """A plain ceiling (for devices and accounts that prove who they are): ``limit`` per
+    ``window`` seconds, counted atomically across every app server."""
+    if not _enabled():
+        return True
+    return counters().incr(f"hl:{scope}:{key}", window=window) <= limit

@@ -42,7 +42,7 @@ class Body(Bilingual):
     created_at = models.DateTimeField(auto_now_add=True)
     # Bumped when reports change hands (merge, forward, purge), so search indexes
     # held in memory know to catch up (``office/index.py``).
-    content_version = models.PositiveBigIntegerField(default=0, editable=False)
+    content_version = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         verbose_name = _("body")

@@ -21,7 +21,8 @@ from tipoff.attendance import checkin, devices, liveness, services
 from tipoff.attendance.consent import CONSENT_VERSION, consent_paragraphs
 from tipoff.attendance.models import Kiosk
 from tipoff.attendance.views.uploads import pictures_in_memory, read_files
-from tipoff.lib import ratelimit
+from tipoff.lib.clients import client_key
+from tipoff.limits import budgets
 
 COOKIE = "tipoff_kiosk"
 COOKIE_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
@@ -66,8 +67,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def pair(request: HttpRequest) -> HttpResponse:
-    allowed = ratelimit.hit(
-        "attendance-pair", ratelimit.client_fingerprint(request), limit=10, window=900
+    allowed = budgets.hard_limit_allowed(
+        scope="attendance-pair", key=client_key(request), limit=10, window=900
     )
     if not allowed:
         return render(
@@ -150,7 +151,9 @@ def check(request: HttpRequest, kiosk: Kiosk) -> HttpResponse:
 @require_POST
 @kiosk_required
 def pin(request: HttpRequest, kiosk: Kiosk) -> HttpResponse:
-    if not ratelimit.hit("attendance-pin", str(kiosk.pk), limit=30, window=300):
+    if not budgets.hard_limit_allowed(
+        scope="attendance-pin", key=str(kiosk.pk), limit=30, window=300
+    ):
         return _error(_("Too many attempts. Wait a few minutes."), 429)
     frames = read_files(request, "frame", limit=checkin.MAX_FRAME_BYTES)
     return _decision(
@@ -167,7 +170,9 @@ def pin(request: HttpRequest, kiosk: Kiosk) -> HttpResponse:
 @require_POST
 @kiosk_required
 def enroll_start(request: HttpRequest, kiosk: Kiosk) -> HttpResponse:
-    if not ratelimit.hit("attendance-enroll", str(kiosk.pk), limit=10, window=900):
+    if not budgets.hard_limit_allowed(
+        scope="attendance-enroll", key=str(kiosk.pk), limit=10, window=900
+    ):
         return _error(_("Too many attempts. Wait a few minutes."), 429)
     entry = services.enrollment_code_find(code=request.POST.get("code", "")[:40], kiosk=kiosk)
     return JsonResponse(

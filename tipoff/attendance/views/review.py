@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from tipoff.attendance import keys, records, selectors
+from tipoff.attendance import records, sealed, selectors
 from tipoff.attendance.models import Attempt, Employee
 from tipoff.attendance.views.access import admin_required, site_of, staff
 from tipoff.audit.services import audit_record
@@ -48,7 +48,7 @@ def snapshot(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if not attempt.snapshot:
         return HttpResponse(status=404)
     try:
-        picture = keys.open_snapshot(bytes(attempt.snapshot), attempt_key=str(attempt.key))
+        picture = sealed.open_snapshot(bytes(attempt.snapshot), attempt_key=str(attempt.key))
     except DecryptionError:
         return HttpResponse(status=404)
     audit_record(
