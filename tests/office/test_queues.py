@@ -124,3 +124,10 @@ def test_search_does_not_reveal_a_case_to_the_official_it_names(client, make_cas
     page = client.get("/office/queue/triage/", {"q": "金鼎酒店"}).content.decode()
     assert case.reference not in page
     assert case.exclusions.filter(user=people["intake"]).exists()
+
+
+def test_an_empty_queue_pages_without_an_error(client, people, sign_in):
+    """The team queue of someone in no team can match nothing: a page, not a 500."""
+    sign_in(client, people["admin"])  # the demo administrator is in no team
+    response = client.get("/office/queue/team/")
+    assert response.status_code == 200

@@ -21,6 +21,7 @@ import hashlib
 import time
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -129,7 +130,10 @@ class QueuePaginator(Paginator):
         query = getattr(self.object_list, "query", None)
         if query is None:
             return len(self.object_list)
-        sql, params = query.sql_with_params()
+        try:
+            sql, params = query.sql_with_params()
+        except EmptyResultSet:
+            return 0  # a queryset that can match nothing (``none()``)
         key = hashlib.sha256(f"{sql}|{params}".encode()).hexdigest()
         now = time.monotonic()
         cached = _counts.get(key)
