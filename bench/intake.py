@@ -110,8 +110,9 @@ def raw_commit_rate(url: str, clients: int, duration: float) -> dict:
 
     case_row = {k: v for k, v in tables["cases_case"].items() if k != "id"}
     report_row = {k: v for k, v in tables["reports_report"].items() if k not in ("id", "case_id")}
+    json_columns = {"args_kwargs", "worker_ids", "return_value"}
     task_row = {
-        k: (Jsonb(v) if isinstance(v, dict | list) else v)
+        k: (Jsonb(v) if isinstance(v, dict | list) or (k in json_columns and v is not None) else v)
         for k, v in tables["django_tasks_database_dbtaskresult"].items()
     }
 

@@ -13,10 +13,14 @@ $PY manage.py createcachetable
 $PY manage.py collectstatic --noinput -v 0
 $PY manage.py demo_load
 
-# The background worker (notifications, reminders) runs beside the web server.
+# The background worker (notifications, reminders) and the scheduler (every
+# app's periodic jobs: reminders, retention, purges, the orphan sweep) run
+# beside the web server.
 $PY manage.py db_worker --queue-name '*' >var/worker.log 2>&1 &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+$PY manage.py scheduler >var/scheduler.log 2>&1 &
+SCHEDULER=$!
+trap 'kill $WORKER $SCHEDULER 2>/dev/null || true' EXIT INT TERM
 
 echo
 echo "tipoff is running at http://127.0.0.1:${PORT}/  (back office: http://127.0.0.1:${PORT}/office/)"

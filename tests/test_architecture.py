@@ -1,7 +1,8 @@
 """The dependency rule of DESIGN.md §3, read from the source.
 
 Layers from the bottom: ``lib``; ``audit`` and ``limits``; ``people``; ``cases``; ``reports``;
-then ``channels``, ``office``, ``transparency`` and ``attendance`` side by side.
+then ``channels``, ``office``, ``transparency`` and ``attendance`` side by side;
+``ops`` (health, metrics, the scheduler, backup and restore) on top of them all.
 (DESIGN.md puts ``audit`` and ``people`` side by side; ``people`` records
 sign-ins in the audit trail, so ``audit`` is the lower of the two.)
 An app imports only from layers below its own (and from itself); nothing
@@ -36,6 +37,7 @@ LAYER = {
     "office": 5,
     "transparency": 5,
     "attendance": 5,
+    "ops": 6,
 }
 TOP = {"settings", "urls", "api", "wsgi", "__init__"}
 FORBIDDEN = {("channels", "cases")}

@@ -34,7 +34,16 @@ from tipoff.people.demo import DEMO_PASSWORD
 from tipoff.people.models import Category, District, Role, Team, Unit, User
 
 STAFF_AREAS = ("office", "people", "attendance", "config", "channel_config")
-NOT_STAFF = ("reports", "api", "channels", "transparency", "set_language", "javascript-catalog")
+# ops: /metrics answers only with the operator's token and shows counts, never a body's data.
+NOT_STAFF = (
+    "reports",
+    "api",
+    "channels",
+    "transparency",
+    "set_language",
+    "javascript-catalog",
+    "ops",
+)
 REFUSED = {302, 400, 403, 404, 405}
 PASSWORD = "correct horse battery staple 42"
 

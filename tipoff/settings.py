@@ -33,6 +33,9 @@ if TIPOFF_ENV not in {"development", "production", "test"}:
 
 _DEV_SECRET = "dev-only-insecure-secret-key-change-me-in-production"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET)
+# Rotating SECRET_KEY: put the old value here for as long as old sessions and
+# signed tokens should stay valid (docs/deployment.md, "Key rotation").
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 if PRODUCTION and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40):
     raise ImproperlyConfigured(
         "Refusing to start in production with the default or a short SECRET_KEY: "
@@ -84,9 +87,13 @@ INSTALLED_APPS = [
     "tipoff.channels",
     "tipoff.transparency",
     "tipoff.attendance",
+    "tipoff.ops",
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz answer first (no host check: load balancers probe by address).
+    "tipoff.ops.health.HealthCheckMiddleware",
+    "tipoff.ops.metrics.MetricsMiddleware",
     "tipoff.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -97,6 +104,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the views' exceptions first: a lost database answers 503.
+    "tipoff.ops.health.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "tipoff.urls"
@@ -178,27 +187,52 @@ if not PRODUCTION:
     # WhiteNoise expects the folder to exist; collectstatic fills it in production.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "tipoff" / "static"]  # site-wide CSS, JS, icons
+# Evidence is encrypted before it reaches its backend, so any Django storage can
+# hold it: local files (default), or any S3-compatible object store with
+# EVIDENCE_STORAGE_BACKEND=s3 and the EVIDENCE_S3_* variables; a dotted path
+# names any other backend (with no options).
+EVIDENCE_STORAGE_BACKEND = env_str("EVIDENCE_STORAGE_BACKEND")
+if EVIDENCE_STORAGE_BACKEND in ("", "local"):
+    _evidence_storage: dict = {
+        "BACKEND": "tipoff.lib.storage.ShreddingFileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT / "evidence")},
+    }
+elif EVIDENCE_STORAGE_BACKEND == "s3":
+    if not env_str("EVIDENCE_S3_BUCKET"):
+        raise ImproperlyConfigured("EVIDENCE_STORAGE_BACKEND=s3 needs EVIDENCE_S3_BUCKET.")
+    _evidence_storage = {
+        "BACKEND": "tipoff.lib.storage.EvidenceS3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("EVIDENCE_S3_BUCKET"),
+            "endpoint_url": env_str("EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("EVIDENCE_S3_REGION") or None,
+            "access_key": env_str("EVIDENCE_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("EVIDENCE_S3_SECRET_KEY") or None,
+            "location": env_str("EVIDENCE_S3_PREFIX"),
+            "addressing_style": env_str("EVIDENCE_S3_ADDRESSING_STYLE", "path"),
+            "verify": env_bool("EVIDENCE_S3_VERIFY_TLS", default=True),
+        },
+    }
+else:
+    _evidence_storage = {"BACKEND": EVIDENCE_STORAGE_BACKEND, "OPTIONS": {}}
 STORAGES = {
-    # Evidence is encrypted before it reaches this backend, so any Django storage
-    # (local files, S3-compatible) can hold it.
-    "evidence": {
-        "BACKEND": env_str(
-            "EVIDENCE_STORAGE_BACKEND", "tipoff.lib.storage.ShreddingFileSystemStorage"
-        ),
-        "OPTIONS": {"location": str(MEDIA_ROOT / "evidence")}
-        if not env_str("EVIDENCE_STORAGE_BACKEND")
-        else {},
-    },
+    "evidence": _evidence_storage,
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(MEDIA_ROOT)},
     },
     "staticfiles": {
+        # Production: hashed names (served with a ten-year, immutable lifetime by
+        # WhiteNoise and by nginx) plus .gz and .br copies.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Blobs (evidence, case files) in storage that no row refers to — left by a
+# crash between writing a file and committing its report — are shredded once
+# they are this old (the job reports.orphan_sweep).
+ORPHAN_BLOB_GRACE_HOURS = env_int("ORPHAN_BLOB_GRACE_HOURS", 6, minimum=1)
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Search: a body's index is opened report by report at most this long per request
@@ -206,7 +240,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 SEARCH_INDEX_BUILD_SECONDS = float(env_str("SEARCH_INDEX_BUILD_SECONDS", "3"))
 
 # Retention: contents of reports whose case finished this long ago are purged
-# by `manage.py purge_expired` (statistics keep the case row).
+# by the scheduled job reports.retention_purge (or `manage.py purge_expired`);
+# statistics keep the case row. A body may set its own period (Body.retention_days).
 RETENTION_DAYS = env_int("RETENTION_DAYS", 730, minimum=1)
 
 # Uploads: limits are per file and per report; Django streams big files to disk.
@@ -323,18 +358,42 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tipoff@localhost")
 
 # --- Logging: never a reporter's address or user agent ------------------------------
+# LOG_FORMAT=json writes one JSON object per line (production default).
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_addresses": {"()": "tipoff.lib.logs.RedactAddresses"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "tipoff.lib.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact_addresses"],
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": env_str("LOG_LEVEL", "WARNING" if TESTING else "INFO"),
     },
     "loggers": {
+        # Django's own "django" logger has a console handler of its own (with
+        # DEBUG on) and also passes records up to the root: every warning came
+        # out twice. Here it only passes them up, to the one handler above.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         # django.server (runserver) logs each request line with the client
         # address; we keep it quiet. Gunicorn runs with its access log off.
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
     },
 }
+
+# --- Operations (tipoff/ops; docs/deployment.md) ------------------------------------
+# GET /metrics answers only with "Authorization: Bearer <METRICS_TOKEN>" (404 when unset).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# Backups are encrypted with a key derived from this passphrase (manage.py backup).
+BACKUP_PASSPHRASE = env_str("BACKUP_PASSPHRASE")

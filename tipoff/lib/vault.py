@@ -38,6 +38,7 @@ from tipoff.lib import crypto
 from tipoff.lib.crypto import DecryptionError, Readable
 
 __all__ = [
+    "BACKUP_KDF",
     "Blobs",
     "DecryptionError",
     "KeptKey",
@@ -45,11 +46,15 @@ __all__ = [
     "blob_put",
     "blob_shred",
     "new_key",
+    "new_salt",
     "open_sealed",
+    "passphrase_key",
     "seal",
     "seal_json",
     "seal_to",
     "server_key",
+    "stream_open",
+    "stream_seal",
     "subkey",
     "unseal",
     "unseal_json",
@@ -215,3 +220,29 @@ class Blobs:
     def __exit__(self, kind: object, error: object, trace: object) -> None:
         if error is not None:
             self.discard()
+
+
+# --- backups -------------------------------------------------------------------------
+
+# A backup's key comes from an operator's passphrase: Argon2id at 256 MiB, 3 passes
+# (about a second, once per backup or restore).
+BACKUP_KDF = crypto.KdfParams(ops=3, mem_kib=256 * 1024)
+
+
+def passphrase_key(passphrase: str, salt: bytes, params: crypto.KdfParams = BACKUP_KDF) -> bytes:
+    """A key from a passphrase (Argon2id); ``salt`` is 16 random bytes kept beside the ciphertext."""
+    return crypto.derive_key(passphrase.encode(), salt, params)
+
+
+def new_salt() -> bytes:
+    return crypto.new_salt()
+
+
+def stream_seal(key: bytes, source: Readable) -> Iterator[bytes]:
+    """Encrypt a stream of any length chunk by chunk (XChaCha20-Poly1305 secretstream)."""
+    yield from crypto.encrypt_stream(key, source)
+
+
+def stream_open(key: bytes, source: Readable) -> Iterator[bytes]:
+    """Decrypt what ``stream_seal`` made; ``DecryptionError`` for a wrong key or damage."""
+    yield from crypto.decrypt_stream(key, source)

@@ -91,6 +91,7 @@ class BodyAdmin(AuditedAdmin):
         "intro_en",
         "acknowledge_days",
         "conclude_days",
+        "retention_days",
         "is_default",
     ]
 

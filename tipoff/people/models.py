@@ -36,6 +36,14 @@ class Body(Bilingual):
     recovery_wrapped_key = models.BinaryField(editable=False)
     acknowledge_days = models.PositiveSmallIntegerField(_("acknowledge within (days)"), default=7)
     conclude_days = models.PositiveSmallIntegerField(_("conclude within (days)"), default=90)
+    # Contents of this body's finished cases are purged this long after they end;
+    # empty means the deployment's RETENTION_DAYS.
+    retention_days = models.PositiveIntegerField(
+        _("keep finished cases' contents (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the deployment's default (RETENTION_DAYS)."),
+    )
     intro_zh = models.TextField(_("introduction (Chinese)"), blank=True)
     intro_en = models.TextField(_("introduction (English)"), blank=True)
     is_default = models.BooleanField(_("default body for the public site"), default=False)

@@ -9,7 +9,7 @@ once the transaction has committed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -294,14 +294,32 @@ def report_submit(*, data: ReportInput, receipt: str = "") -> SubmittedReport:
                         content=encrypted_content,
                     )
                     _evidence_rows(report, stored, added_by=Author.REPORTER, message=None)
-                    # In the same transaction: the report and the news of it commit together.
-                    _after_submit(report.pk)
+                    # Staff hear of the report exactly when it exists: see below.
+                    _enqueue_in_transaction(partial(_after_submit, report.pk))
                 return SubmittedReport(report=report, receipt=code, data_key=data_key)
             except IntegrityError:
                 # A receipt collision (astronomically unlikely): draw another code.
                 if receipt or not Report.objects.filter(receipt_lookup=secrets_.lookup).exists():
                     raise
         raise RuntimeError("could not issue a unique receipt")
+
+
+def _enqueue_in_transaction(enqueue: Callable[[], None]) -> None:
+    """Enqueue a follow-up task so that it exists exactly when the report does.
+
+    With the database task backend the task is a row in the same database, so it
+    is written inside the report's transaction: both commit or neither. (After
+    the commit instead, a crash in between — the crash test kills app servers
+    with SIGKILL — left a stored report whose staff were never told.) Any other
+    backend runs or sends its tasks at once, so those are enqueued after commit.
+    """
+    from django_tasks import task_backends
+    from django_tasks_db import DatabaseBackend
+
+    if isinstance(task_backends["default"], DatabaseBackend):
+        enqueue()
+    else:
+        transaction.on_commit(enqueue)
 
 
 def _after_submit(report_id: int) -> None:
@@ -378,7 +396,7 @@ def message_post(
             )
             _evidence_rows(report, stored, added_by=author, message=message)
             if author == Author.REPORTER:
-                transaction.on_commit(partial(_after_reporter_message, report.pk))
+                _enqueue_in_transaction(partial(_after_reporter_message, report.pk))
     return message
 
 

@@ -60,3 +60,19 @@ def notify_reporter_message(report_id: int) -> int:
         recipient_list=recipients,
     )
     return len(recipients)
+
+
+@task()
+def retention_purge() -> int:
+    """Purge finished cases past their body's retention period (scheduled: reports/jobs.py)."""
+    from tipoff.reports.retention import reports_purge_expired
+
+    return reports_purge_expired()
+
+
+@task()
+def orphan_sweep() -> int:
+    """Shred storage blobs that no row refers to (left by a crash mid-submission)."""
+    from tipoff.reports.sweep import orphans_sweep
+
+    return orphans_sweep()

@@ -1,0 +1,106 @@
+"""Key rotation for a body: a new key pair, every sealed key moved to it, a new recovery key.
+
+Use it when a body key may have leaked (a staff device lost with its session,
+a recovery key seen by the wrong person) or on a schedule. With the old
+private key (from the recovery key), each report's data key, each case's key
+and any legacy sealed district are opened and sealed again to the new public
+key; every staff member who held the old key is granted the new one (sealing
+needs only their public key, never their password); a new recovery key is
+made and shown once. Everyone of that body is signed out, since their
+sessions hold the old key. The change is recorded in the audit trail.
+
+Reports that arrive while it runs may still be sealed to the old public key;
+a second pass after the commit moves them too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from tipoff.audit.services import audit_record
+from tipoff.cases.models import Case
+from tipoff.lib import crypto, vault
+from tipoff.people.models import Body, BodyKeyGrant, User
+from tipoff.people.signin import staff_sign_out_everywhere
+from tipoff.reports.models import Report
+
+
+@dataclass(frozen=True)
+class Rotated:
+    recovery_key: str
+    reports: int
+    cases: int
+    grants: int
+
+
+def _reseal(
+    old_private: bytes, new_private: bytes, new_public: bytes, sealed: bytes
+) -> bytes | None:
+    """The same secret sealed to the new key, or None if it already is."""
+    try:
+        vault.open_sealed(new_private, sealed)
+        return None
+    except vault.DecryptionError:
+        return vault.seal_to(new_public, vault.open_sealed(old_private, sealed))
+
+
+def _move(body: Body, old_private: bytes, new_private: bytes) -> tuple[int, int]:
+    new_public = crypto.public_from_private(new_private)
+    reports = cases = 0
+    for report in Report.objects.filter(body=body).only("pk", "sealed_key", "legacy_district"):
+        changes = {}
+        sealed = _reseal(old_private, new_private, new_public, bytes(report.sealed_key))
+        if sealed is not None:
+            changes["sealed_key"] = sealed
+        if report.legacy_district:
+            district = _reseal(old_private, new_private, new_public, bytes(report.legacy_district))
+            if district is not None:
+                changes["legacy_district"] = district
+        if changes:
+            Report.objects.filter(pk=report.pk).update(**changes)
+            reports += 1
+    for case in Case.objects.filter(body=body).exclude(sealed_key=b"").only("pk", "sealed_key"):
+        sealed = _reseal(old_private, new_private, new_public, bytes(case.sealed_key))
+        if sealed is not None:
+            Case.objects.filter(pk=case.pk).update(sealed_key=sealed)
+            cases += 1
+    return reports, cases
+
+
+def body_key_rotate(*, body: Body, old_private_key: bytes, actor: User | None = None) -> Rotated:
+    if crypto.public_from_private(old_private_key) != bytes(body.public_key):
+        raise ValueError("that is not this body's current key")
+    pair = crypto.keypair()
+    recovery = crypto.random_key()
+    with transaction.atomic():
+        locked = Body.objects.select_for_update().get(pk=body.pk)
+        reports, cases = _move(locked, old_private_key, pair.private)
+        locked.public_key = pair.public
+        locked.recovery_wrapped_key = crypto.encrypt(
+            recovery, pair.private, label=f"body-recovery:{locked.slug}"
+        )
+        locked.save(update_fields=["public_key", "recovery_wrapped_key"])
+        grants = 0
+        for grant in BodyKeyGrant.objects.filter(body=locked).select_related("user__keyring"):
+            grant.sealed_body_key = crypto.seal(bytes(grant.user.keyring.public_key), pair.private)
+            grant.save(update_fields=["sealed_body_key"])
+            grants += 1
+        audit_record(
+            actor=actor,
+            action="body.key_rotated",
+            body_id=locked.pk,
+            obj=locked,
+            details={"reports": reports, "cases": cases, "grants": grants},
+        )
+    # Anything sealed to the old public key by a request that read it before the commit.
+    late_reports, late_cases = _move(body, old_private_key, pair.private)
+    for user in User.objects.filter(body=body):
+        staff_sign_out_everywhere(user=user)
+    return Rotated(
+        recovery_key=crypto.recovery_key_text(recovery),
+        reports=reports + late_reports,
+        cases=cases + late_cases,
+        grants=grants,
+    )
