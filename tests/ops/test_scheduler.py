@@ -40,7 +40,9 @@ def test_a_job_runs_once_per_interval():
     assert scheduler_tick(instance="a", now=start + dt.timedelta(seconds=30)) == []
     later = scheduler_tick(instance="b", now=start + dt.timedelta(seconds=61))
     every_minute = {job.name for job in jobs_discover() if job.every <= dt.timedelta(seconds=61)}
-    assert "channels.poll_mailboxes" in every_minute and "cases.deadline_reminders" not in every_minute
+    assert (
+        "channels.poll_mailboxes" in every_minute and "cases.deadline_reminders" not in every_minute
+    )
     assert set(later) == every_minute
     paths = list(DBTaskResult.objects.values_list("task_path", flat=True))
     assert paths.count("tipoff.channels.tasks.poll_mailboxes") == 2
