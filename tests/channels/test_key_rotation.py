@@ -8,11 +8,13 @@ from typing import Any
 import pytest
 from conftest import receipt_in
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from drivers import TelegramDriver
 
 from tipoff.audit.models import AuditEvent
 from tipoff.channels.accounts import credentials_of
-from tipoff.channels.models import ChannelAccount, Conversation
+from tipoff.channels.models import CHANNEL_KEY, ChannelAccount, Conversation, OutboundMessage
+from tipoff.channels.outbox import outbox_open
 from tipoff.lib.crypto import DecryptionError
 from tipoff.reports.models import Report
 
@@ -34,6 +36,14 @@ def test_a_chat_half_told_goes_on_after_the_key_changes(
     for text in STORY:
         telegram.say(text)
     credentials = credentials_of(telegram.account)
+    account_id = telegram.account.pk  # a reply still waiting to be sent, with its thread
+    OutboundMessage.objects.create(
+        account=telegram.account,
+        recipient=CHANNEL_KEY.seal_text("chat-42", label=f"outbox-to:{account_id}"),
+        text=CHANNEL_KEY.seal_text("later", label=f"outbox-text:{account_id}"),
+        thread=CHANNEL_KEY.seal_json({"id": "<m@x>"}, label=f"outbox-thread:{account_id}"),
+        created_at=timezone.now(),
+    )
     old = settings.CHANNELS_KEY
     settings.CHANNELS_KEY = NEW
     with pytest.raises(DecryptionError):  # the new key alone opens nothing yet
@@ -41,6 +51,8 @@ def test_a_chat_half_told_goes_on_after_the_key_changes(
     call_command("key_rotate", "CHANNELS_KEY", previous_file=_previous(tmp_path, old))
 
     assert credentials_of(ChannelAccount.objects.get()) == credentials
+    waiting = OutboundMessage.objects.get(thread__isnull=False)
+    assert outbox_open(waiting) == ("chat-42", "later", {"id": "<m@x>"})
     conversation = Conversation.objects.get()
     telegram.say("A clerk demanded a fee that does not exist.")
     assert list(Conversation.objects.values_list("pk", flat=True)) == [conversation.pk]

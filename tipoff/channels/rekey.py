@@ -67,11 +67,12 @@ def channels_rekey(old: KeptKey) -> dict[str, int]:
         row.report_key = _reseal(old, row.report_key, f"media-report-key:{row.pk}")
         row.save(update_fields=["ref", "content", "report_key"])
         counts["media"] += 1
-    for row in OutboundMessage.objects.select_for_update().order_by("pk"):
-        row.recipient = _reseal(old, row.recipient, f"outbox-to:{row.account_id}")
-        row.text = _reseal(old, row.text, f"outbox-text:{row.account_id}")
-        row.thread = _reseal(old, row.thread, f"outbox-thread:{row.account_id}")
-        row.save(update_fields=["recipient", "text", "thread"])
+    for message in OutboundMessage.objects.select_for_update().order_by("pk"):
+        account_id = message.account_id
+        message.recipient = _reseal(old, message.recipient, f"outbox-to:{account_id}")
+        message.text = _reseal(old, message.text, f"outbox-text:{account_id}")
+        message.thread = _reseal(old, message.thread, f"outbox-thread:{account_id}")
+        message.save(update_fields=["recipient", "text", "thread"])
         counts["outbox"] += 1
     counts["dropped_hashes"] = (
         InboundMessage.objects.all().delete()[0] + SignedQuery.objects.all().delete()[0]
