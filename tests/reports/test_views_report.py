@@ -157,8 +157,7 @@ def test_validation_errors_keep_input_and_give_400(client, body):
     assert response.status_code == 400
     page = response.content.decode()
     assert "请检查标出的栏目" in page
-    assert "请至少用一句话描述发生了什么。" in page  # what: too short
-    assert "此问题需要回答。" in page  # the required licence plate
+    assert "请至少写10个字，描述发生了什么。" in page  # what: too short
     assert "实名举报需要填写您的姓名。" in page
     assert "请填写电话号码或电子邮箱。" in page
     assert 'value="赵六"' in page and "not a contact" in page and "短</textarea>" in page
@@ -182,7 +181,7 @@ def test_empty_report_lists_every_problem_at_once(client, body):
     response = client.post("/report/official_cars/", {"identity": "anonymous"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "请至少用一句话描述发生了什么。" in page and "此问题需要回答。" in page
+    assert "请至少写10个字，描述发生了什么。" in page and "此问题需要回答。" not in page
 
 
 def test_future_date_is_refused_by_the_service(client, body):
@@ -326,3 +325,53 @@ def test_broken_multipart_is_400_in_the_users_language(client, body, content_typ
     )
     assert en.status_code == 400 and "The upload was incomplete" in en.content.decode()
     assert Report.objects.count() == 0
+
+
+def _answers_of(body, report):
+    from tipoff.reports.selectors import report_content, report_data_key
+
+    key = report_data_key(report=report, body_private_key=body.private_key)
+    return report_content(report=report, data_key=key).answers
+
+
+def test_every_question_offers_i_dont_know_and_none_blocks(client, body):
+    """Issue 15: the plate number was required, with no "I don't know"."""
+    page = client.get("/report/official_cars/").content.decode()
+    assert 'name="answer_plate__unknown"' in page and 'name="answer_seen_at__unknown"' in page
+    assert "不清楚" in page
+    plate = re.search(r"<input[^>]*name=\"answer_plate\"[^>]*>", page)
+    assert plate and "required" not in plate.group(0)
+    response = client.post(
+        "/report/official_cars/",
+        form(body, what="局长开公车送孩子上学，每天早上都这样。", answer_plate=""),
+    )
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert _answers_of(body, Report.objects.get()) == {}
+
+
+def test_i_dont_know_is_an_answer_to_an_essential_question(client, body):
+    cars = body.category("official_cars")
+    cars.questions[0]["essential"] = True
+    cars.questions.append(
+        {
+            "key": "colour",
+            "label_zh": "车身颜色",
+            "label_en": "Colour",
+            "type": "choice",
+            "choices": [{"value": "black", "label_zh": "黑色", "label_en": "Black"}],
+        }
+    )
+    cars.save()
+    page = client.get("/report/official_cars/").content.decode()
+    assert "选填" not in re.search(r'for="id_answer_plate">[^<]*(<span[^<]*</span>)?', page)[0]
+    assert '<option value="?">不清楚</option>' in page
+    what = "局长开公车送孩子上学，每天早上都这样。"
+    refused = client.post("/report/official_cars/", form(body, what=what))
+    assert refused.status_code == 400 and Report.objects.count() == 0
+    response = client.post(
+        "/report/official_cars/",
+        form(body, what=what, answer_plate__unknown="on", answer_colour="?", submission="t2"),
+    )
+    assert response.status_code == 200
+    report = Report.objects.get()
+    assert _answers_of(body, report) == {"plate": "?", "colour": "?"}

@@ -24,6 +24,7 @@ from tipoff.limits.web import proof_context, proof_from
 from tipoff.reports.forms import (
     ReceiptForm,
     ReplyForm,
+    answer_text,
     attach_errors,
     question_label,
     uploaded_evidence,
@@ -166,7 +167,7 @@ def _report_context(access: ReporterAccess) -> dict:
     content = report_content(report=report, data_key=access.data_key)
     labels = {q.get("key"): q for q in report.category.questions or []}
     answers = [
-        (question_label(labels.get(key, {})) or key, value)
+        (question_label(labels.get(key, {})) or key, answer_text(labels.get(key, {}), value))
         for key, value in content.answers.items()
     ]
     return {
