@@ -156,7 +156,7 @@ def test_validation_errors_keep_input_and_give_400(client, body):
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "请检查标出的栏目" in page
+    assert "有问题需要更正" in page
     assert "请至少写10个字，描述发生了什么。" in page  # what: too short
     assert "实名举报需要填写您的姓名。" in page
     assert "请填写电话号码或电子邮箱。" in page
@@ -375,3 +375,49 @@ def test_i_dont_know_is_an_answer_to_an_essential_question(client, body):
     assert response.status_code == 200
     report = Report.objects.get()
     assert _answers_of(body, report) == {"plate": "?", "colour": "?"}
+
+
+def test_error_summary_names_and_links_each_field_and_the_title_says_error(client, body):
+    """Issue 15: the summary only said "please check the marked fields"."""
+    response = client.post(
+        "/report/banqueting/",
+        form(body, what="有人违规。", identity="named", reporter_contact="x", evidence=[jpeg()]),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert re.search(r"<title>错误：", page)
+    summary = re.search(r'<div class="error-summary"[^>]*>(.*?)</div>', page, re.S)
+    assert summary, "an error summary"
+    opening = re.search(r'<div class="error-summary"[^>]*>', page)[0]
+    assert 'tabindex="-1"' in opening and "autofocus" in opening and "role=" not in opening
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary.group(1))
+    assert links == [
+        ("id_what", "问题描述: 请至少写10个字，描述发生了什么。"),
+        ("id_reporter_name", "您的姓名: 实名举报需要填写您的姓名。"),
+        ("id_reporter_contact", "您的电话号码或电子邮箱: 请填写电话号码或电子邮箱。"),
+    ]
+    for anchor, _text in links:
+        assert f'id="{anchor}"' in page
+    english = client.post(
+        "/report/banqueting/", form(body, what="short"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert re.search(r"<title>Error: ", english)
+    assert '<a href="#id_what">What happened: ' in english
+
+
+def test_the_minimum_length_is_stated_before_anyone_is_refused(client, body):
+    page = client.get("/report/banqueting/").content.decode()
+    hint = re.search(r'<p class="hint" id="id_what_helptext">([^<]+)</p>', page)
+    assert hint and "至少10个字" in hint.group(1)
+    assert re.search(r'<textarea[^>]*minlength="10"', page)
+    assert "<title>错误" not in page and "error-summary" not in page
+    english = client.get("/report/banqueting/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "At least 10 characters." in english
+
+
+def test_the_receipt_form_summary_links_the_code_field(client, body):
+    response = client.post("/followup/", {"code": "1234"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert re.search(r"<title>错误：", page)
+    assert '<a href="#id_code">查询码: 查询码共有 20 位数字' in page

@@ -79,6 +79,19 @@ def _question_field(question: dict[str, Any]) -> forms.Field:
 class PublicForm(forms.Form):
     """A form whose fields point screen readers at their hint and their errors."""
 
+    def error_links(self) -> list[tuple[str, str, str]]:
+        """(element id, field label, message) for each field error, in the form's order:
+        the error summary at the top of the page names and links each field."""
+        links = []
+        for name, bound in self._bound_items():
+            if name in self.errors:
+                anchor = bound.id_for_label or bound.auto_id
+                links += [(anchor, str(bound.label), str(e)) for e in self.errors[name]]
+        return links
+
+    def _bound_items(self) -> Iterable[tuple[str, forms.BoundField]]:
+        return ((name, self[name]) for name in self.fields)
+
     def add_error(self, field: str | None, error: Any) -> None:
         super().add_error(field, error)
         for name in self.errors:
@@ -157,6 +170,7 @@ class ReportForm(PublicForm):
         district_field.choices = [("", _("Not sure, or not in a district"))] + [
             (str(d.pk), d.name()) for d in districts_of(body)
         ]
+        self.fields["what"].widget.attrs["minlength"] = MIN_WHAT
         self.fields["what"].help_text = gettext(
             "At least %(min)d characters. Who did what, when and where, who else was there, "
             "and how you know."
