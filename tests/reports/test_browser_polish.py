@@ -138,7 +138,7 @@ def test_chosen_photos_show_as_thumbnails_and_can_be_removed(
         "() => [...document.querySelectorAll('.previews img')].every(i => i.naturalWidth > 0)"
     )
     assert page.evaluate("document.getElementById('id_evidence').files.length") == 2
-    page.get_by_role("button", name="移除“第一张.jpg”").click()
+    page.get_by_role("button", name="移除 第一张.jpg").click()
     assert previews.count() == 1 and "second.jpg" in previews.inner_text()
     assert page.evaluate("document.getElementById('id_evidence').files.length") == 1
     assert page.evaluate("document.activeElement.id") == "id_evidence"

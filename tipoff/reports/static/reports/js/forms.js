@@ -13,6 +13,7 @@
 (function () {
   "use strict";
   var gettext = window.gettext || function (text) { return text; };
+  var pgettext = window.pgettext || function (context, text) { return text; };
   var fmt = window.interpolate || function (text, args) {
     var i = 0;
     return text.replace(/%s/g, function () { return String(args[i++]); });
@@ -91,8 +92,12 @@
         var remove = document.createElement("button");
         remove.type = "button";
         remove.className = "button secondary small";
-        remove.textContent = gettext("Remove");
-        remove.setAttribute("aria-label", fmt(gettext("Remove “%s”"), [file.name]));
+        /* The name is read out with the visible word, so a screen reader hears which file. */
+        remove.textContent = pgettext("a chosen file", "Remove");
+        var which = document.createElement("span");
+        which.className = "visually-hidden";
+        which.textContent = " " + file.name;
+        remove.appendChild(which);
         remove.addEventListener("click", function () {
           chosen.splice(index, 1);
           rebuild();
