@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from tipoff.audit.services import audit_record
 from tipoff.cases import permissions
@@ -27,6 +27,7 @@ from tipoff.office.conflicts import conflicts_detect
 from tipoff.office.rekey import case_legacy_rekey
 from tipoff.people.models import User
 from tipoff.reports.content import ReportContent
+from tipoff.reports.forms import answer_text, question_label
 from tipoff.reports.models import Evidence, Report
 from tipoff.reports.selectors import (
     ThreadItem,
@@ -50,15 +51,14 @@ class ReadReport:
 
     def answer_rows(self) -> list[tuple[str, str]]:
         """The category's extra questions with their answers, labelled in the reader's language."""
-        english = (get_language() or "").startswith("en")
-        labels = {
-            q.get("key"): (
-                q.get("label_en") if english and q.get("label_en") else q.get("label_zh")
+        questions = {q.get("key"): q for q in self.report.category.questions or []}
+        return [
+            (
+                question_label(questions.get(key, {})) or key,
+                answer_text(questions.get(key, {}), value),
             )
-            or q.get("key")
-            for q in self.report.category.questions or []
-        }
-        return [(str(labels.get(key, key)), value) for key, value in self.content.answers.items()]
+            for key, value in self.content.answers.items()
+        ]
 
 
 @dataclass(frozen=True)

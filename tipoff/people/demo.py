@@ -45,8 +45,9 @@ TEAM_UNITS = [
 TEAM_DISTRICTS = ["", "", "", "东城区,西城区", "南湖区,北山区", ""]
 
 
-def _q(key: str, zh: str, en: str, kind: str = "text", required: bool = False) -> dict:
-    return {"key": key, "label_zh": zh, "label_en": en, "type": kind, "required": required}
+def _q(key: str, zh: str, en: str, kind: str = "text") -> dict:
+    # No demo question is essential: a witness who missed the plate can still report.
+    return {"key": key, "label_zh": zh, "label_en": en, "type": kind, "essential": False}
 
 
 CATEGORIES = [
@@ -95,7 +96,7 @@ CATEGORIES = [
         "公车私用、违规配备使用公务用车",
         "Official cars used privately or provided improperly",
         [
-            _q("plate", "车牌号", "Licence plate", "text", required=True),
+            _q("plate", "车牌号", "Licence plate", "text"),
             _q("seen_at", "看到车辆的地点", "Where the car was seen", "text"),
         ],
     ),

@@ -151,8 +151,9 @@ class Category(Bilingual):
     """A kind of misconduct. ``questions`` are extra fields the form asks.
 
     Each question is ``{"key": str, "label_zh": str, "label_en": str,
-    "type": "text"|"textarea"|"number"|"date"|"choice", "required": bool,
-    "choices": [{"value": str, "label_zh": str, "label_en": str}]}``.
+    "type": "text"|"textarea"|"number"|"date"|"choice", "essential": bool,
+    "choices": [{"value": str, "label_zh": str, "label_en": str}]}``. Only an
+    ``essential`` question must be answered, and "I don't know" always counts.
     """
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="categories")
