@@ -18,17 +18,19 @@ class Command(BaseCommand):
             raise CommandError("The demo is not loaded in production.")
         with transaction.atomic():
             body, recovery_key, staff = load_people()
-            if recovery_key:
-                for config in apps.get_app_configs():
-                    if not config.name.startswith("tipoff.") or config.name == "tipoff.people":
-                        continue
-                    try:
-                        module = import_module(f"{config.name}.demo")
-                    except ModuleNotFoundError as exc:
-                        if exc.name != f"{config.name}.demo":
-                            raise
-                        continue
-                    module.load(body, staff)
+        # Not in the same transaction: report_submit commits each report in a
+        # durable transaction of its own (the crash-safe submission path).
+        if recovery_key:
+            for config in apps.get_app_configs():
+                if not config.name.startswith("tipoff.") or config.name == "tipoff.people":
+                    continue
+                try:
+                    module = import_module(f"{config.name}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{config.name}.demo":
+                        raise
+                    continue
+                module.load(body, staff)
         out = self.stdout
         if recovery_key:
             out.write("")
