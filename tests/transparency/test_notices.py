@@ -123,6 +123,8 @@ def test_someone_excluded_from_the_case_may_not_approve(decided_case, people, de
     )
     with pytest.raises(notices.NoticeRefused):
         notices.notice_approve(notice=notice, actor=people["admin"])
+    assert not notices.notices_for_staff(people["admin"]).filter(pk=notice.pk).exists()
+    assert notices.notices_for_staff(people["auditor"]).filter(pk=notice.pk).exists()
 
 
 def test_only_the_drafter_edits_and_only_a_draft(decided_case, people):

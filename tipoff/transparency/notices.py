@@ -374,8 +374,10 @@ def notices_published(body: Body) -> QuerySet[Notice]:
 
 
 def notices_for_staff(user: User) -> QuerySet[Notice]:
+    # Someone excluded from a case (named in it, or a declared conflict) does not see its notice.
     return (
         Notice.objects.filter(body_id=user.body_id or 0)
+        .exclude(case__exclusions__user=user)
         .select_related("drafted_by", "approved_by", "category", "case")
         .order_by("-updated_at", "-id")
     )

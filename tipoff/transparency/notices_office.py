@@ -41,11 +41,7 @@ def _reader(request: HttpRequest) -> User:
 
 
 def _notice(request: HttpRequest, notice_id: int) -> Notice:
-    return body_object(
-        request,
-        Notice.objects.select_related("category", "unit", "drafted_by", "approved_by", "case"),
-        notice_id,
-    )
+    return body_object(request, notices.notices_for_staff(_user(request)), notice_id)
 
 
 @permissions.staff_required
