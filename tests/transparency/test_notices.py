@@ -209,3 +209,15 @@ def test_titles_and_text_follow_the_language(decided_case, people, publish):
         assert notice.title() == "English title"
     with translation.override("zh-hans"):
         assert notice.title() == "中文标题"
+
+
+def test_one_notice_per_case_unless_withdrawn(decided_case, people, publish):
+    notice = notices.notice_draft(case=decided_case, actor=people["leader"])
+    assert not notices.cases_to_notice(people["admin"]).filter(pk=decided_case.pk).exists()
+    with pytest.raises(notices.NoticeRefused):
+        notices.notice_draft(case=decided_case, actor=people["admin"])
+    notices.notice_submit(notice=notice, actor=people["leader"])
+    notices.notice_approve(notice=notice, actor=people["admin"])
+    notices.notice_withdraw(notice=notice, actor=people["admin"], reason="Rewrite it")
+    assert notices.cases_to_notice(people["admin"]).filter(pk=decided_case.pk).exists()
+    assert notices.notice_draft(case=decided_case, actor=people["admin"]).state == "draft"

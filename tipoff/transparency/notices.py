@@ -96,8 +96,11 @@ def can_draft(user: object, case: Case) -> bool:
 
 
 def _publishable(case: Case) -> bool:
+    """Founded, and not already told: one notice per case, unless it was withdrawn."""
     decision = decision_approved(case)
-    return decision is not None and decision.finding in PUBLISHABLE_FINDINGS
+    if decision is None or decision.finding not in PUBLISHABLE_FINDINGS:
+        return False
+    return not Notice.objects.filter(case=case).exclude(state=NoticeState.WITHDRAWN).exists()
 
 
 def _may_act(staff: User, notice: Notice) -> bool:
@@ -394,6 +397,7 @@ def cases_to_notice(user: User) -> QuerySet[Case]:
             decisions__state=DecisionState.APPROVED,
             decisions__finding__in=PUBLISHABLE_FINDINGS,
         )
+        .exclude(notices__state__in=[s for s in NoticeState if s != NoticeState.WITHDRAWN])
         .distinct()
         .order_by("-updated_at")
     )
