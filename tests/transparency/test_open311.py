@@ -83,7 +83,7 @@ def test_services_json_lists_the_active_categories(client, body):
 def test_services_xml_has_the_spec_root_and_declaration(client, body):
     response = client.get("/open311/v2/services.xml", HTTP_ACCEPT_LANGUAGE="en")
     assert response["Content-Type"] == "text/xml; charset=utf-8"
-    assert response.content.startswith(b"<?xml version='1.0' encoding='utf-8'?>")
+    assert response.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<services>')
     root = _parse(response.content)
     assert root.tag == "services"
     first = root.find("service")
@@ -120,6 +120,8 @@ def test_requests_xml_has_the_spec_root_and_elements(client, decided_case, publi
     request = root.find("request")
     assert [child.tag for child in request] == SPEC_REQUEST_FIELDS
     assert request.findtext("status") == "closed"
+    assert request.findtext("service_name") == "违规公款吃喝"  # UTF-8 throughout
+    assert WORDS["text_zh"] in request.findtext("description")
     assert request.findtext("lat") == ""
 
 

@@ -78,7 +78,9 @@ def _xml(root: str, child: str, rows: Iterable[dict[str, Any]]) -> bytes:
         item = ET.SubElement(top, child)
         for name, value in row.items():
             ET.SubElement(item, name).text = "" if value is None else _text(value)
-    return ET.tostring(top, encoding="utf-8", xml_declaration=True)
+    # The spec: the root element is preceded by a declaration with encoding="UTF-8".
+    declaration = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    return (declaration + ET.tostring(top, encoding="unicode")).encode()
 
 
 def _text(value: Any) -> str:
