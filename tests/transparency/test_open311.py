@@ -71,6 +71,8 @@ def test_services_json_lists_the_active_categories(client, body):
     response = client.get("/open311/v2/services.json")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Cross-Origin-Resource-Policy"] == "cross-origin"
     services = response.json()
     codes = [s["service_code"] for s in services]
     assert "banqueting" in codes and "other" not in codes

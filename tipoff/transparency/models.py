@@ -5,12 +5,17 @@ Each part of the app keeps its models in a block of its own below.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tipoff.cases.models import Finding
+
+if TYPE_CHECKING:
+    from tipoff.people.models import Unit
 
 # --- Notices of typical cases (典型案例通报) ------------------------------------------
 #
@@ -92,7 +97,7 @@ class Notice(models.Model):
     def text(self) -> str:
         return self.text_en if self._english() and self.text_en else self.text_zh
 
-    def public_unit(self):  # -> Unit | None
+    def public_unit(self) -> Unit | None:
         return self.unit if self.show_unit else None
 
 

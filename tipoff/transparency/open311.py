@@ -100,7 +100,9 @@ def _respond(fmt: str, root: str, child: str, rows: list[dict[str, Any]], status
             content_type="application/json; charset=utf-8",
             status=status,
         )
-    response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
+    # Open data: any site may read it.
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response
 
 
