@@ -11,7 +11,7 @@ from tipoff.cases.models import Decision
 from tipoff.office import decisions
 from tipoff.people.models import Role
 from tipoff.people.services import body_create, staff_create
-from tipoff.transparency import notices
+from tipoff.transparency import notices, notices_selectors
 from tipoff.transparency.models import Notice, NoticeState
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_an_unfounded_report_is_never_described(make_case, people, body, staff):
     assert not notices.can_draft(people["admin"], case)
     with pytest.raises(notices.NoticeRefused):
         notices.notice_draft(case=case, actor=people["admin"])
-    assert not notices.cases_to_notice(people["admin"]).filter(pk=case.pk).exists()
+    assert not notices_selectors.cases_to_notice(people["admin"]).filter(pk=case.pk).exists()
 
 
 @pytest.mark.parametrize("who", ["owner", "teammate", "intake", "auditor", "other_leader"])
@@ -123,8 +123,8 @@ def test_someone_excluded_from_the_case_may_not_approve(decided_case, people, de
     )
     with pytest.raises(notices.NoticeRefused):
         notices.notice_approve(notice=notice, actor=people["admin"])
-    assert not notices.notices_for_staff(people["admin"]).filter(pk=notice.pk).exists()
-    assert notices.notices_for_staff(people["auditor"]).filter(pk=notice.pk).exists()
+    assert not notices_selectors.notices_for_staff(people["admin"]).filter(pk=notice.pk).exists()
+    assert notices_selectors.notices_for_staff(people["auditor"]).filter(pk=notice.pk).exists()
 
 
 def test_only_the_drafter_edits_and_only_a_draft(decided_case, people):
@@ -158,7 +158,7 @@ def test_withdrawal_needs_a_reason_is_audited_and_hides_the_notice(
     decided_case, people, body, publish
 ):
     notice = publish(decided_case)
-    assert list(notices.notices_published(body.body)) == [notice]
+    assert list(notices_selectors.notices_published(body.body)) == [notice]
     with pytest.raises(notices.NoticeRefused):
         notices.notice_withdraw(notice=notice, actor=people["admin"], reason="")
     with pytest.raises(notices.NoticeRefused):
@@ -167,7 +167,7 @@ def test_withdrawal_needs_a_reason_is_audited_and_hides_the_notice(
         notice=notice, actor=people["admin"], reason="Identifies a witness"
     )
     assert withdrawn.state == NoticeState.WITHDRAWN and withdrawn.withdrawn_by == people["admin"]
-    assert list(notices.notices_published(body.body)) == []
+    assert list(notices_selectors.notices_published(body.body)) == []
     event = AuditEvent.objects.get(action="notice.withdrawn")
     assert event.details["reason"] == "Identifies a witness"
     assert event.actor == people["admin"] and event.body_id == body.body.pk
@@ -213,11 +213,13 @@ def test_titles_and_text_follow_the_language(decided_case, people, publish):
 
 def test_one_notice_per_case_unless_withdrawn(decided_case, people, publish):
     notice = notices.notice_draft(case=decided_case, actor=people["leader"])
-    assert not notices.cases_to_notice(people["admin"]).filter(pk=decided_case.pk).exists()
+    assert (
+        not notices_selectors.cases_to_notice(people["admin"]).filter(pk=decided_case.pk).exists()
+    )
     with pytest.raises(notices.NoticeRefused):
         notices.notice_draft(case=decided_case, actor=people["admin"])
     notices.notice_submit(notice=notice, actor=people["leader"])
     notices.notice_approve(notice=notice, actor=people["admin"])
     notices.notice_withdraw(notice=notice, actor=people["admin"], reason="Rewrite it")
-    assert notices.cases_to_notice(people["admin"]).filter(pk=decided_case.pk).exists()
+    assert notices_selectors.cases_to_notice(people["admin"]).filter(pk=decided_case.pk).exists()
     assert notices.notice_draft(case=decided_case, actor=people["admin"]).state == "draft"

@@ -25,16 +25,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tipoff.audit.services import audit_record
 from tipoff.cases import permissions
-from tipoff.cases.models import Case, DecisionState, Finding, SanctionKind, Status
+from tipoff.cases.models import Case, Finding, SanctionKind, Status
 from tipoff.cases.selectors import decision_approved
-from tipoff.people.models import Body, Category, Role, Unit, User
+from tipoff.people.models import Category, Role, Unit, User
 from tipoff.reports.selectors import case_primary_report
 from tipoff.transparency.models import Notice, NoticeState
 
@@ -361,43 +360,3 @@ def notice_withdraw(*, notice: Notice, actor: User, reason: str) -> Notice:
     notice.save(update_fields=["state", "withdraw_reason", "withdrawn_by", "withdrawn_at"])
     _audit(notice, actor, "withdrawn", reason=notice.withdraw_reason)
     return notice
-
-
-# --- reading ----------------------------------------------------------------------------------
-
-
-def notices_published(body: Body) -> QuerySet[Notice]:
-    """What the public sees: published notices only, newest first."""
-    return (
-        Notice.objects.filter(body=body, state=NoticeState.PUBLISHED)
-        .select_related("category", "unit")
-        .prefetch_related("sanction_kinds")
-        .order_by("-published_at", "-id")
-    )
-
-
-def notices_for_staff(user: User) -> QuerySet[Notice]:
-    # Someone excluded from a case (named in it, or a declared conflict) does not see its notice.
-    return (
-        Notice.objects.filter(body_id=user.body_id or 0)
-        .exclude(case__exclusions__user=user)
-        .select_related("drafted_by", "approved_by", "category", "case")
-        .order_by("-updated_at", "-id")
-    )
-
-
-def cases_to_notice(user: User) -> QuerySet[Case]:
-    """Decided cases of the user's body they may see, newest decisions first."""
-    if not can_work_on_notices(user):
-        return Case.objects.none()
-    return (
-        permissions.visible_cases(user)
-        .filter(
-            status__in=DECIDED,
-            decisions__state=DecisionState.APPROVED,
-            decisions__finding__in=PUBLISHABLE_FINDINGS,
-        )
-        .exclude(notices__state__in=[s for s in NoticeState if s != NoticeState.WITHDRAWN])
-        .distinct()
-        .order_by("-updated_at")
-    )

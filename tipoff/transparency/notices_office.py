@@ -23,7 +23,7 @@ from tipoff.audit.models import AuditEvent
 from tipoff.cases import permissions
 from tipoff.people.access import body_object
 from tipoff.people.models import User
-from tipoff.transparency import notices
+from tipoff.transparency import notices, notices_selectors
 from tipoff.transparency.models import Notice
 from tipoff.transparency.notices_forms import NoticeForm, NoticeReasonForm
 
@@ -41,7 +41,7 @@ def _reader(request: HttpRequest) -> User:
 
 
 def _notice(request: HttpRequest, notice_id: int) -> Notice:
-    return body_object(request, notices.notices_for_staff(_user(request)), notice_id)
+    return body_object(request, notices_selectors.notices_for_staff(_user(request)), notice_id)
 
 
 @permissions.staff_required
@@ -51,8 +51,8 @@ def notice_index(request: HttpRequest) -> HttpResponse:
         request,
         "transparency/office/notices.html",
         {
-            "notices": notices.notices_for_staff(user),
-            "cases": notices.cases_to_notice(user)[:50],
+            "notices": notices_selectors.notices_for_staff(user),
+            "cases": notices_selectors.cases_to_notice(user)[:50],
             "can_draft": notices.can_work_on_notices(user),
         },
     )

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from tipoff.people.models import Body
 from tipoff.people.selectors import body_default
 from tipoff.transparency.models import Notice, NoticeState
-from tipoff.transparency.notices import notices_published
+from tipoff.transparency.notices_selectors import notices_published
 
 PAGE_SIZE = 20
 FEED_SIZE = 30

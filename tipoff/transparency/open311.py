@@ -36,7 +36,7 @@ from django.views.decorators.csrf import csrf_exempt
 from tipoff.people.models import Body, Category
 from tipoff.people.selectors import body_by_slug, body_default, categories_active
 from tipoff.transparency.models import Notice
-from tipoff.transparency.notices import notices_published
+from tipoff.transparency.notices_selectors import notices_published
 
 FORMATS = ("json", "xml")
 DEFAULT_DAYS = 90
