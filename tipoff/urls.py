@@ -39,6 +39,11 @@ urlpatterns = [
     path("channels/", include("tipoff.channels.urls")),
     path("attendance/", include("tipoff.attendance.urls")),
     path("transparency/", include("tipoff.transparency.urls")),
+    # Notices of typical cases, the team directory on paper, Open311 (transparency app).
+    path("office/notices/", include("tipoff.transparency.notices_office_urls")),
+    path("notices/", include("tipoff.transparency.notices_urls")),
+    path("teams/", include("tipoff.transparency.poster_urls")),
+    path("open311/v2/", include("tipoff.transparency.open311_urls")),
     path("", include("tipoff.ops.urls")),
     path("", include("tipoff.reports.urls")),
     *i18n_patterns(

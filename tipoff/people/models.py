@@ -123,6 +123,15 @@ class Team(Bilingual):
     email = models.EmailField(_("e-mail"), blank=True)
     address_zh = models.CharField(_("address (Chinese)"), max_length=300, blank=True)
     address_en = models.CharField(_("address (English)"), max_length=300, blank=True)
+    hours_zh = models.CharField(
+        _("opening hours (Chinese)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "When visitors and callers are received, e.g. 周一至周五 8:30–12:00，14:00–17:30"
+        ),
+    )
+    hours_en = models.CharField(_("opening hours (English)"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -141,6 +150,10 @@ class Team(Bilingual):
     def address(self) -> str:
         lang = get_language() or "zh-hans"
         return self.address_en if lang.startswith("en") and self.address_en else self.address_zh
+
+    def hours(self) -> str:
+        lang = get_language() or "zh-hans"
+        return self.hours_en if lang.startswith("en") and self.hours_en else self.hours_zh
 
     def district_list(self) -> list[str]:
         """The names of the districts in the team's jurisdiction, in the active language."""
