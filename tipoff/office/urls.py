@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/<int:pk>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence"),
     path("cases/<int:pk>/files/<int:file_id>/", views.file_download, name="file"),
     path("audit/", admin_views.audit_list, name="audit"),
+    path("audit/export.csv", admin_views.audit_csv, name="audit_csv"),
     path("settings/", admin_views.settings_view, name="settings"),
     path("settings/measures/<int:pk>/toggle/", admin_views.sanction_toggle, name="sanction_toggle"),
     path("exclusions/", admin_views.exclusions, name="exclusions"),
