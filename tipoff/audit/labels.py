@@ -38,6 +38,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "case.read_refused_conflict": _("Case not shown (conflict of interest)"),
     "case.evidence_read": _("Downloaded evidence"),
     "case.evidence_previewed": _("Viewed evidence in the browser"),
+    "case.evidence_thumbnail": _("Saw the thumbnail of an evidence photo"),
     "case.file_read": _("Downloaded an internal file"),
     "case.file_added": _("Added an internal file"),
     "case.note_added": _("Added an internal note"),

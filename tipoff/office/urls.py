@@ -14,6 +14,16 @@ urlpatterns = [
     path("cases/<int:pk>/duplicates/", views.case_duplicates, name="case_duplicates"),
     path("cases/<int:pk>/dossier.pdf", views.case_pdf, name="case_pdf"),
     path("cases/<int:pk>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence"),
+    path(
+        "cases/<int:pk>/evidence/<int:evidence_id>/view/",
+        views.evidence_preview,
+        name="evidence_preview",
+    ),
+    path(
+        "cases/<int:pk>/evidence/<int:evidence_id>/small.jpg",
+        views.evidence_thumbnail,
+        name="evidence_thumbnail",
+    ),
     path("cases/<int:pk>/files/<int:file_id>/", views.file_download, name="file"),
     path("audit/", admin_views.audit_list, name="audit"),
     path("audit/export.csv", admin_views.audit_csv, name="audit_csv"),

@@ -96,6 +96,32 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    @property
+    def kind_label(self) -> str:
+        """The kind of file in the reader's language (``kind`` is a code: image, audio…)."""
+        return str(EVIDENCE_KINDS.get(self.kind, self.kind))
+
+    @property
+    def preview(self) -> str:
+        """How staff can look at it in the browser: image, pdf, audio, video, or "" (download)."""
+        if self.media_type in PREVIEW_IMAGE_TYPES:
+            return "image"
+        if self.media_type == "application/pdf":
+            return "pdf"
+        if self.kind in ("audio", "video") and self.media_type.startswith(f"{self.kind}/"):
+            return self.kind
+        return ""
+
+
+EVIDENCE_KINDS = {
+    "image": _("Photo"),
+    "document": _("Document"),
+    "audio": _("Recording"),
+    "video": _("Video"),
+}
+# Types browsers show by themselves, as intake stores them (re-encoded).
+PREVIEW_IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+
 
 class ReceiptSalt(models.Model):
     """One random salt for receipt derivations, made on first use."""
