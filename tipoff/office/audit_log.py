@@ -32,6 +32,14 @@ from tipoff.audit.services import audit_record
 from tipoff.cases.models import Case, Finding, Status
 from tipoff.people.models import Team, User
 
+QUEUE_NAMES = {
+    "triage": _("To triage"),
+    "mine": _("My cases"),
+    "team": _("My team's cases"),
+    "overdue": _("Overdue"),
+    "due_soon": _("Due soon"),
+    "all": _("All cases"),
+}
 REFERENCE = re.compile(r"^\s*(\d{4})-(\d{1,12})\s*$")
 SYSTEM = "system"
 CSV_CHUNK = 2000
@@ -178,6 +186,8 @@ class _Names:
             return str(Status(value).label)
         if key == "finding" and isinstance(value, str) and value in Finding.values:
             return str(Finding(value).label)
+        if key == "queue" and isinstance(value, str) and value in QUEUE_NAMES:
+            return str(QUEUE_NAMES[value])
         kind = self._kind(key)
         if not kind or not isinstance(value, int):
             return None
