@@ -38,6 +38,7 @@ STAFF_AREAS = ("office", "people", "attendance", "config", "channel_config", "no
 NOT_STAFF = (
     "reports",
     "api",
+    "api_docs",
     "channels",
     "transparency",
     "notices",
