@@ -26,6 +26,7 @@ CODE = re.compile(rf"^({FAMILIES})\.[a-z_]+(\.[a-z_]+)*$")
 # Codes made from a variable part: each family, with every value the part takes.
 FAMILIES_WITH_A_PART = {
     "attendance.attempt.": {"confirmed", "dismissed"},  # attendance/views/review.py
+    "notice.": {"drafted", "edited", "submitted", "approved", "returned", "withdrawn"},
 }
 
 

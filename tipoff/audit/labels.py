@@ -30,6 +30,8 @@ FAMILY_LABELS: dict[str, Promise] = {
     "queue": _("Queues"),
     "body": _("Body keys"),
     "retention": _("Retention"),
+    "notice": _("Notices of typical cases"),
+    "server_key": _("Server keys"),
 }
 
 ACTION_LABELS: dict[str, Promise] = {
@@ -93,6 +95,13 @@ ACTION_LABELS: dict[str, Promise] = {
     "channel.account_created": _("Added a channel account"),
     "channel.credentials_replaced": _("Replaced a channel account's credentials"),
     "body.key_rotated": _("Replaced the body key"),
+    "server_key.rotated": _("Replaced a server key (channels or attendance)"),
+    "notice.drafted": _("Drafted a notice of a typical case"),
+    "notice.edited": _("Edited a notice draft"),
+    "notice.submitted": _("Submitted a notice for approval"),
+    "notice.approved": _("Approved and published a notice"),
+    "notice.returned": _("Returned a notice to its drafter"),
+    "notice.withdrawn": _("Withdrew a published notice"),
     "retention.purge": _("Deleted a closed case after the retention period"),
     "queue.exported_csv": _("Exported a queue as CSV"),
     "audit.viewed": _("Viewed the audit trail"),
@@ -124,6 +133,17 @@ ACTION_LABELS: dict[str, Promise] = {
 }
 
 DETAIL_LABELS: dict[str, Promise] = {
+    "state": _("state"),
+    "drafted_by": _("drafted by"),
+    "accounts": _("channel accounts"),
+    "conversations": _("conversations"),
+    "media": _("media waiting"),
+    "outbox": _("replies waiting"),
+    "dropped_hashes": _("delivery records dropped"),
+    "enrollments": _("face enrolments"),
+    "snapshots": _("snapshots"),
+    "codes_dropped": _("enrolment codes dropped"),
+    "pairings_dropped": _("pairing codes dropped"),
     "action": _("action"),
     "active": _("active"),
     "after": _("after"),

@@ -156,7 +156,7 @@ def filters_used(form: AuditFilterForm) -> dict[str, str]:
 class _Names:
     """Ids in details, turned into names: looked up once for a whole page of events."""
 
-    USERS = ("user", "assignee", "previous_assignee")
+    USERS = ("user", "assignee", "previous_assignee", "drafted_by")
     TEAMS = ("team", "previous_team")
     CASES = ("case", "into", "to_case", "from_case")
 
