@@ -421,3 +421,9 @@ def test_the_receipt_form_summary_links_the_code_field(client, body):
     assert response.status_code == 400
     assert re.search(r"<title>错误：", page)
     assert '<a href="#id_code">查询码: 查询码共有 20 位数字' in page
+
+
+def test_the_receipt_form_says_how_many_digits_before_anyone_types(client, body, settings):
+    page = client.get("/followup/").content.decode()
+    hint = re.search(r'<p class="hint" id="id_code_helptext">([^<]+)</p>', page)
+    assert hint and f"{settings.RECEIPT_DIGITS}位" in hint.group(1).replace(" ", "")
