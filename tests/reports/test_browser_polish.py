@@ -55,8 +55,8 @@ def test_error_summary_is_focused_and_links_each_field(phone, live_server, body,
     assert page.locator("#error-summary").get_attribute("role") is None
     links = page.locator("#error-summary a")
     assert links.all_inner_texts() == [
-        "您的姓名: 实名举报需要填写您的姓名。",
-        "您的电话号码或电子邮箱: 实名举报需要填写电话号码或电子邮箱。",
+        "您的姓名：实名举报需要填写您的姓名。",
+        "您的电话号码或电子邮箱：实名举报需要填写电话号码或电子邮箱。",
     ]
     links.nth(1).click()
     assert page.evaluate("document.activeElement.id") == "id_reporter_contact"
