@@ -21,6 +21,7 @@ PUBLIC = [
     "/manifest.webmanifest",
     "/sw.js",
     "/staff/login/",
+    "/attendance/kiosk/",  # a kiosk's pairing page, before it is paired
 ]
 
 

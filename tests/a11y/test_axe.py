@@ -9,6 +9,7 @@ DevTools protocol, so the pages keep their strict Content-Security-Policy while 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,7 @@ PAGES = [
     "/followup/",
     "/offline/",
     "/staff/login/",
+    "/no-such-page/",  # the 404 page
 ]
 
 
@@ -76,6 +78,20 @@ def test_every_public_page_and_the_staff_sign_in(reader, live_server, body):
         reader.goto(live_server.url + url)
         reader.wait_for_load_state("load")
         assert_accessible(reader, url)
+
+
+def test_the_staff_sign_in_steps(phone, live_server, body, demo_password):
+    page = phone
+    page.goto(live_server.url + "/staff/login/")
+    page.get_by_label("用户名").fill("demo-admin")
+    page.get_by_label("密码").fill("wrong password")
+    page.get_by_role("button", name="继续").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, "a refused sign-in")
+    page.get_by_label("密码").fill(demo_password)
+    page.get_by_role("button", name="继续").click()
+    page.wait_for_url(re.compile(r"/staff/login/(code|enrol)/$"))  # enrol: no TOTP yet
+    assert_accessible(page, "the second step: " + page.url)
 
 
 def test_a_refused_form_a_receipt_and_a_follow_up(phone, live_server, body, submit, tmp_path):

@@ -89,3 +89,17 @@ def test_the_command_lists_and_runs_once(capsys):
     assert "enqueued cases.deadline_reminders" in capsys.readouterr().out
     call_command("scheduler", "--list")
     assert "channels.poll_mailboxes" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)  # the service closes old connections between passes
+def test_the_service_logs_each_job_once(capsys, caplog):
+    """Issue 15: it printed each job and logged it too, so its log had every line twice."""
+    import logging
+
+    from django.core.management import call_command
+
+    caplog.set_level(logging.INFO, logger="tipoff.ops.scheduler")
+    call_command("scheduler", "--passes", "1", "--interval", "0")
+    logged = [r.getMessage() for r in caplog.records if r.name == "tipoff.ops.scheduler"]
+    assert logged.count("scheduler enqueued cases.deadline_reminders") == 1
+    assert "deadline_reminders" not in capsys.readouterr().out

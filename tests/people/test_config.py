@@ -105,6 +105,7 @@ def test_a_category_and_its_questions(admin_client, body):
         "q-0-label_zh": "金额",
         "q-0-label_en": "Amount",
         "q-0-type": "number",
+        "q-0-essential": "on",
         "q-1-key": "where_kind",
         "q-1-label_zh": "场所",
         "q-1-type": "choice",
@@ -113,6 +114,7 @@ def test_a_category_and_its_questions(admin_client, body):
     assert admin_client.post("/office/config/categories/new/", data).status_code == 302
     category = Category.objects.get(body=body.body, code="waste")
     assert [q["key"] for q in category.questions] == ["amount", "where_kind"]
+    assert [q["essential"] for q in category.questions] == [True, False]
     assert category.questions[1]["choices"][1] == {
         "value": "club",
         "label_zh": "会所",

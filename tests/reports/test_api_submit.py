@@ -479,3 +479,14 @@ def test_the_receipt_appears_in_no_log_and_no_header(client, body, caplog):
     logged = caplog.text + " ".join(str(r.args) for r in caplog.records)
     assert receipt not in logged and receipts.display(receipt) not in logged
     assert "1" * settings.RECEIPT_DIGITS not in logged
+
+
+@pytest.mark.django_db
+def test_an_essential_question_takes_i_dont_know(client, body):
+    cars = body.category("official_cars")
+    cars.questions[0]["essential"] = True
+    cars.save()
+    refused = _post_json(client, _report(category="official_cars"))
+    assert refused.status_code == 400 and "answers.plate" in refused.content.decode()
+    answered = _post_json(client, _report(category="official_cars", answers={"plate": "?"}))
+    assert answered.status_code == 201, answered.content

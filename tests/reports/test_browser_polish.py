@@ -55,8 +55,8 @@ def test_error_summary_is_focused_and_links_each_field(phone, live_server, body,
     assert page.locator("#error-summary").get_attribute("role") is None
     links = page.locator("#error-summary a")
     assert links.all_inner_texts() == [
-        "您的姓名: 实名举报需要填写您的姓名。",
-        "您的电话号码或电子邮箱: 实名举报需要填写电话号码或电子邮箱。",
+        "您的姓名：实名举报需要填写您的姓名。",
+        "您的电话号码或电子邮箱：实名举报需要填写电话号码或电子邮箱。",
     ]
     links.nth(1).click()
     assert page.evaluate("document.activeElement.id") == "id_reporter_contact"
@@ -170,3 +170,25 @@ def test_the_plain_file_input_works_without_javascript(
     page.get_by_role("button", name="提交举报").click()
     page.get_by_role("heading", name="您的举报已收到").wait_for()
     assert Evidence.objects.filter(report=Report.objects.get()).count() == 2
+
+
+def test_i_dont_know_switches_the_answer_off_and_is_kept_in_the_draft(
+    phone, live_server, body, console_errors
+):
+    page = phone
+    page.goto(live_server.url + "/report/official_cars/")
+    plate = page.get_by_label("车牌号")
+    box = page.locator("#id_answer_plate__unknown")
+    assert plate.is_enabled()
+    box.check()
+    assert plate.is_disabled()
+    page.get_by_label("问题描述", exact=True).fill(WHAT)
+    page.wait_for_timeout(1500)  # the draft is saved shortly after typing
+    page.reload()
+    assert box.is_checked() and plate.is_disabled()  # restored from the draft
+    box.uncheck()
+    assert plate.is_enabled()
+    box.check()
+    page.get_by_role("button", name="提交举报").click()
+    page.get_by_role("heading", name="您的举报已收到").wait_for()
+    assert console_errors == []

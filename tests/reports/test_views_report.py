@@ -392,9 +392,9 @@ def test_error_summary_names_and_links_each_field_and_the_title_says_error(clien
     assert 'tabindex="-1"' in opening and "autofocus" in opening and "role=" not in opening
     links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary.group(1))
     assert links == [
-        ("id_what", "问题描述: 请至少写10个字，描述发生了什么。"),
-        ("id_reporter_name", "您的姓名: 实名举报需要填写您的姓名。"),
-        ("id_reporter_contact", "您的电话号码或电子邮箱: 请填写电话号码或电子邮箱。"),
+        ("id_what", "问题描述：请至少写10个字，描述发生了什么。"),
+        ("id_reporter_name", "您的姓名：实名举报需要填写您的姓名。"),
+        ("id_reporter_contact", "您的电话号码或电子邮箱：请填写电话号码或电子邮箱。"),
     ]
     for anchor, _text in links:
         assert f'id="{anchor}"' in page
@@ -420,4 +420,10 @@ def test_the_receipt_form_summary_links_the_code_field(client, body):
     page = response.content.decode()
     assert response.status_code == 400
     assert re.search(r"<title>错误：", page)
-    assert '<a href="#id_code">查询码: 查询码共有 20 位数字' in page
+    assert '<a href="#id_code">查询码：查询码共有 20 位数字' in page
+
+
+def test_the_receipt_form_says_how_many_digits_before_anyone_types(client, body, settings):
+    page = client.get("/followup/").content.decode()
+    hint = re.search(r'<p class="hint" id="id_code_helptext">([^<]+)</p>', page)
+    assert hint and f"{settings.RECEIPT_DIGITS}位" in hint.group(1).replace(" ", "")

@@ -252,8 +252,14 @@ class ReceiptForm(PublicForm):
                 "spellcheck": "false",
             }
         ),
-        help_text=_("The digits you were given when you sent your report. Spaces do not matter."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Its length is said before anyone types, not only after a wrong one.
+        self.fields["code"].help_text = gettext(
+            "The %(digits)d digits you were given when you sent your report. Spaces do not matter."
+        ) % {"digits": settings.RECEIPT_DIGITS}
 
 
 class ReplyForm(PublicForm):

@@ -142,6 +142,21 @@
     });
   });
 
+  /* "I don't know" ticked: the answer box beside it is switched off, so the two never
+   * disagree (the server takes "I don't know" anyway). */
+  Array.prototype.forEach.call(document.querySelectorAll(".dont-know input[type=checkbox]"), function (box) {
+    var field = box.closest(".field");
+    var answer = field && field.querySelector("input:not([type=checkbox]), textarea, select");
+    if (!answer) {
+      return;
+    }
+    function sync() {
+      answer.disabled = box.checked;
+    }
+    box.addEventListener("change", sync);
+    sync();
+  });
+
   Array.prototype.forEach.call(document.querySelectorAll("form[method=post]"), function (form) {
     form.addEventListener("submit", function () {
       var button = form.querySelector("[data-submit]");
@@ -228,6 +243,7 @@
       }
       if (el.type === "radio" || el.type === "checkbox") {
         el.checked = el.value === data[el.name];
+        el.dispatchEvent(new Event("change")); /* what depends on the box follows it */
       } else {
         el.value = data[el.name];
       }
