@@ -4,7 +4,6 @@ a JPEG to send as evidence, and helpers that read receipts out of replies."""
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,8 +11,6 @@ import pytest
 from PIL import Image
 
 from tipoff.channels.clients import NullClient
-
-RECEIPT = re.compile(r"\b(\d{4}(?: \d{4}){3,})\b")
 
 
 @pytest.fixture(autouse=True)
@@ -40,12 +37,6 @@ def jpeg() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 30, 30)).save(out, "JPEG")
     return out.getvalue()
-
-
-def receipt_in(text: str) -> str:
-    match = RECEIPT.search(text)
-    assert match, f"no receipt in: {text!r}"
-    return match.group(1).replace(" ", "")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import secrets
 import time
 import urllib.parse
@@ -21,6 +22,14 @@ from tipoff.channels.signing import sorted_sha1
 from tipoff.channels.twilio import signature
 
 _ids = itertools.count(1000)
+RECEIPT = re.compile(r"\b(\d{4}(?: \d{4}){3,})\b")
+
+
+def receipt_in(text: str) -> str:
+    """The receipt a reply gives (digits in groups of four), without spaces."""
+    match = RECEIPT.search(text)
+    assert match, f"no receipt in: {text!r}"
+    return match.group(1).replace(" ", "")
 
 
 class Driver:

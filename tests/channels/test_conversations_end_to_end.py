@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import receipt_in
-from drivers import TelegramDriver, TwilioDriver, WeChatDriver, WeiboDriver
+from drivers import TelegramDriver, TwilioDriver, WeChatDriver, WeiboDriver, receipt_in
 
 from tipoff.channels.models import Conversation
 from tipoff.reports.models import Author, Report

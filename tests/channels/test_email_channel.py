@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import receipt_in
+from drivers import receipt_in
 from imap_tools import MailBoxUnencrypted
 from mailservers import Imap, SmtpSink, start_dovecot, start_smtp_sink
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import receipt_in
-from drivers import TelegramDriver, WeChatDriver
+from drivers import TelegramDriver, WeChatDriver, receipt_in
 
 from tipoff.cases.services import case_open
 from tipoff.people.services import body_create, body_key_from_recovery

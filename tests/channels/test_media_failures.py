@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import receipt_in
 from django_tasks.signals import task_finished
-from drivers import WeChatDriver
+from drivers import WeChatDriver, receipt_in
 from fake_apis import WECHAT_SECRET
 
 from tipoff.cases.models import CaseEvent

@@ -7,8 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import receipt_in
-from drivers import TelegramDriver, TwilioDriver, WeChatDriver, WeiboDriver
+from drivers import TelegramDriver, TwilioDriver, WeChatDriver, WeiboDriver, receipt_in
 from fake_apis import TELEGRAM_BOT, WECHAT_SECRET, WEIBO_TOKEN
 
 from tipoff.channels.models import OutboundMessage

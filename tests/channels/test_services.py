@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 import time_machine
-from conftest import receipt_in
 from django.db import connection
-from drivers import TelegramDriver, WeChatDriver
+from drivers import TelegramDriver, WeChatDriver, receipt_in
 
 from tipoff.channels.clients import ChannelError
 from tipoff.channels.models import Conversation, InboundMessage, OutboundMessage

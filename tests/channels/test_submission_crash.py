@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import receipt_in
-from drivers import TelegramDriver
+from drivers import TelegramDriver, receipt_in
 
 from tipoff.channels import services, submissions
 from tipoff.channels.models import Conversation, OutboundMessage

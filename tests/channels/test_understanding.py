@@ -8,8 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import receipt_in
-from drivers import TelegramDriver, WeChatDriver
+from drivers import TelegramDriver, WeChatDriver, receipt_in
 
 from tipoff.channels.conversation.numbers import number_in
 from tipoff.channels.conversation.parsing import intent_of, split_official

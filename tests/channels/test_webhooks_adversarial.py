@@ -10,8 +10,7 @@ import time
 from typing import Any
 
 import pytest
-from conftest import receipt_in
-from drivers import TelegramDriver, TwilioDriver, WeiboDriver
+from drivers import TelegramDriver, TwilioDriver, WeiboDriver, receipt_in
 
 from tipoff.channels.models import InboundMessage
 from tipoff.reports.models import Report

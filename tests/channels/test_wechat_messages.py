@@ -7,8 +7,7 @@ import time
 from typing import Any
 
 import pytest
-from conftest import receipt_in
-from drivers import WeChatDriver
+from drivers import WeChatDriver, receipt_in
 from fake_apis import WECHAT_SECRET
 
 from tipoff.reports.models import Report

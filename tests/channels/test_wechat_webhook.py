@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 import pytest
-from conftest import receipt_in
+from drivers import receipt_in
 from wechat_sim import AES_KEY, APP_ID, TOKEN, WeChatSim
 
 from tipoff.channels.accounts import account_create, webhook_path
