@@ -108,7 +108,11 @@ class _Visible(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
         # translate="no" (HTML's own mark) is on what people wrote: a report, a message.
-        if tag in SKIPPED or found.get("translate") == "no" or (self._stack and tag == self._stack[-1] and tag not in VOID):
+        if (
+            tag in SKIPPED
+            or found.get("translate") == "no"
+            or (self._stack and tag == self._stack[-1] and tag not in VOID)
+        ):
             self._stack.append(tag)
         if self._stack:
             return
