@@ -95,26 +95,37 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
 READ_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
 
 
+SKIPPED = ("script", "style", "code", "template")
+VOID = ("br", "img", "input", "hr", "meta", "link", "wbr")
+
+
 class _Visible(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
-        self._skip = 0
+        self._stack: list[str] = []  # open elements whose text is skipped
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style", "code", "template"):
-            self._skip += 1
         found = dict(attrs)
+        # translate="no" (HTML's own mark) is on what people wrote: a report, a message.
+        if (
+            tag in SKIPPED
+            or found.get("translate") == "no"
+            or (self._stack and tag == self._stack[-1] and tag not in VOID)
+        ):
+            self._stack.append(tag)
+        if self._stack:
+            return
         self.parts += [found[a] or "" for a in READ_ATTRIBUTES if found.get(a)]
         if tag == "input" and found.get("type") in ("submit", "button") and found.get("value"):
             self.parts.append(found["value"] or "")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "code", "template") and self._skip:
-            self._skip -= 1
+        if self._stack and tag == self._stack[-1]:
+            self._stack.pop()
 
     def handle_data(self, data: str) -> None:
-        if not self._skip and data.strip():
+        if not self._stack and data.strip():
             self.parts.append(data.strip())
 
 
@@ -209,10 +220,20 @@ def demo(django_db_setup, django_db_blocker) -> Iterator[dict[str, Any]]:
             "body": body,
             "admin": _sign_in(staff["demo-admin"]),
             "operator": _sign_in(User.objects.get(username="operator")),
-            "ids": isolation.candidate_ids(body.pk, per_model=1),
+            "ids": _ids(body.pk),
             "data": body_data(body.pk),
         }
         call_command("flush", interactive=False, verbosity=0)
+
+
+def _ids(body_id: int) -> dict[str, list[int]]:
+    """One object of each kind; every case (each stage shows other parts of the page)."""
+    from tipoff.cases.models import Case
+
+    ids = isolation.candidate_ids(body_id, per_model=1)
+    cases = Case.objects.filter(body_id=body_id).values_list("pk", flat=True)
+    ids["pk"] = sorted({values[0] for values in ids.values()} | set(cases))
+    return ids
 
 
 def _staff_urls(ids: dict[str, list[int]]) -> Iterator[str]:
@@ -269,9 +290,11 @@ def test_the_check_finds_english_and_wrong_words_but_not_data():
         "<html><body><h1>员工</h1><table><tr><th>Employees</th><th>考勤记录</th></tr></table>"
         '<p>Check-in events</p><input type="submit" value="Save"><img alt="Add link" src="x">'
         "<p>过滤器</p><p>demo-admin · 1st Inspection Team · PDF · notify_new_report</p>"
+        '<p translate="no">The reporter wrote this in English.</p>'
         "<script>var English = 1;</script></body></html>"
     )
     found = english_words(page, ALLOWED, ["1st Inspection Team"])
     assert {"Employees", "Check-in", "events", "Save", "Add", "link"} <= found
     assert any(word.startswith("过滤器") for word in found)
     assert not {"Inspection", "Team", "PDF", "demo", "admin", "notify", "English"} & found
+    assert not {"reporter", "wrote"} & found

@@ -24,6 +24,9 @@ def test_case_page_shows_thumbnails_and_the_preview_opens(
     tablet.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     downloads: list[str] = []
     tablet.on("download", lambda d: downloads.append(d.suggested_filename))
+    tablet.context.on(
+        "page", lambda page: page.on("download", lambda d: downloads.append(d.suggested_filename))
+    )
 
     staff_sign_in(tablet, live_server.url, people["owner"].username, demo_password, {})
     tablet.goto(f"{live_server.url}/office/cases/{case.pk}/")
@@ -45,4 +48,14 @@ def test_case_page_shows_thumbnails_and_the_preview_opens(
     shown.wait_for()
     assert shown.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [1600, 1200]
     preview.close()
+
+    # The PDF opens in the browser's viewer too, inside its CSP sandbox (not downloaded).
+    document = Evidence.objects.get(report__case=case, media_type="application/pdf")
+    with tablet.context.expect_page() as opened:
+        tablet.get_by_test_id(f"evidence-{document.pk}").get_by_test_id("evidence-view").click()
+    viewer = opened.value
+    viewer.wait_for_load_state()
+    assert viewer.url.endswith(f"/evidence/{document.pk}/view/")
+    viewer.wait_for_timeout(1500)  # time for a download to start, were it one
+    viewer.close()
     assert downloads == [] and errors == []

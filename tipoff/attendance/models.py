@@ -377,8 +377,8 @@ class Attempt(models.Model):
     review_result = models.CharField(max_length=20, blank=True, verbose_name=_("review result"))
 
     class Meta:
-        verbose_name = _("attempt")
-        verbose_name_plural = _("attempts")
+        verbose_name = _("kiosk attempt")
+        verbose_name_plural = _("kiosk attempts")
         ordering = ["-at"]
 
 
@@ -427,8 +427,8 @@ class Event(models.Model):
     reason = models.CharField(max_length=300, blank=True, verbose_name=_("reason"))
 
     class Meta:
-        verbose_name = _("event")
-        verbose_name_plural = _("events")
+        verbose_name = _("check-in event")
+        verbose_name_plural = _("check-in events")
         ordering = ["at"]
         indexes = [models.Index(fields=["employee", "at"])]
 

@@ -17,4 +17,5 @@ class Counter(models.Model):
     expires_at = models.BigIntegerField(db_index=True, verbose_name=_("expires at"))
 
     class Meta:
-        verbose_name = "counter"
+        verbose_name = _("counter")
+        verbose_name_plural = _("counters")

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from tipoff.audit.labels import ACTION_LABELS, FAMILY_LABELS, action_label, detail_lines
 from tipoff.audit.models import AuditEvent
 from tipoff.audit.services import audit_record
-from tipoff.cases.models import Case, Finding, Status
+from tipoff.cases.models import Case, ExclusionReason, Finding, Status
 from tipoff.people.models import Team, User
 
 QUEUE_NAMES = {
@@ -186,6 +186,8 @@ class _Names:
             return str(Status(value).label)
         if key == "finding" and isinstance(value, str) and value in Finding.values:
             return str(Finding(value).label)
+        if key == "reason" and isinstance(value, str) and value in ExclusionReason.values:
+            return str(ExclusionReason(value).label)
         if key == "queue" and isinstance(value, str) and value in QUEUE_NAMES:
             return str(QUEUE_NAMES[value])
         kind = self._kind(key)
