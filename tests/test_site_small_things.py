@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core import mail
 from PIL import Image
@@ -110,3 +111,16 @@ def test_staff_e_mails_link_to_site_url(submit, staff, settings):
     notify_new_report.call(report.pk)
     (message,) = mail.outbox
     assert "http://127.0.0.1:8123/office/" in message.body
+
+
+@pytest.mark.parametrize(
+    ("language", "other", "name"), [("zh-hans", "en", "English"), ("en", "zh-hans", "简体中文")]
+)
+@pytest.mark.parametrize("url", ["/", "/staff/login/"])
+def test_the_language_switch_names_each_language_in_itself(
+    client, body, url, language, other, name
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get(url).content.decode()
+    button = re.search(rf'<button[^>]*name="language" value="{other}"[^>]*>([^<]*)</button>', html)
+    assert button and button.group(1) == name  # not "英语" / "Simplified Chinese"
