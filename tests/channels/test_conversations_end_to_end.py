@@ -97,3 +97,4 @@ def test_team_directory_in_any_channel(driver: Any, body: Any) -> None:
     assert team is not None
     directory = driver.say("teams")
     assert team.phone in directory
+    assert team.hours_en and team.hours_en in directory  # the opening hours (issue 12)

@@ -207,9 +207,10 @@ def test_audit_page_for_auditors_with_chain_check(client, make_case, people, sig
     assert response.status_code == 200
     page = response.content.decode()
     assert "case.approve" in page and ("intact" in page or "完整" in page)
+    # A reference that names no case is refused (it once silently listed everything).
     assert (
         client.get("/office/audit/", {"action": "case.", "case": "abc", "page": "x"}).status_code
-        == 200
+        == 400
     )
 
 

@@ -23,6 +23,7 @@ from tipoff.cases import permissions
 from tipoff.cases.models import Case, CaseFile, CaseNote
 from tipoff.cases.selectors import case_key
 from tipoff.lib import vault
+from tipoff.lib.evidence.thumbnails import thumbnail as make_thumbnail
 from tipoff.office.conflicts import conflicts_detect
 from tipoff.office.rekey import case_legacy_rekey
 from tipoff.people.models import User
@@ -173,3 +174,23 @@ def report_evidence_open(
         details={"evidence": item.pk, "report": item.report_id},
     )
     return evidence_chunks(item=item, data_key=key)
+
+
+def report_evidence_preview(
+    *, case: Case, actor: User, item: Evidence, body_key: bytes, thumbnail: bool = False
+) -> bytes:
+    """The decrypted file (or a thumbnail of a photo) in memory, to show in the browser.
+
+    Audited like a download: looking at evidence is reading it.
+    """
+    permissions.require(actor, "view", case)
+    key = report_data_key(report=item.report, body_private_key=body_key)
+    audit_record(
+        actor=actor,
+        action="case.evidence_thumbnail" if thumbnail else "case.evidence_previewed",
+        body_id=case.body_id,
+        obj=case,
+        details={"evidence": item.pk, "report": item.report_id},
+    )
+    data = b"".join(evidence_chunks(item=item, data_key=key))
+    return make_thumbnail(data) if thumbnail else data

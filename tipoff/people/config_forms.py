@@ -68,6 +68,8 @@ class TeamForm(forms.ModelForm):
             "email",
             "address_zh",
             "address_en",
+            "hours_zh",
+            "hours_en",
             "order",
         ]
         widgets = {

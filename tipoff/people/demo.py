@@ -186,6 +186,8 @@ def load_people() -> tuple[Body, str | None, dict[str, User]]:
             email=f"team{i + 1}@jw.demo.example",
             address_zh=f"示范市人民大道{100 + i}号 纪委监委大楼{i + 2}楼",
             address_en=f"Floor {i + 2}, Commission Building, {100 + i} People's Avenue, Demo City",
+            hours_zh="周一至周五 8:30–12:00，14:00–17:30（法定节假日除外）",
+            hours_en="Mon–Fri 8:30–12:00 and 14:00–17:30, except public holidays",
             order=i,
         )
         team.units.set(units[z] for z in TEAM_UNITS[i])

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import receipt_in
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from drivers import TelegramDriver
@@ -58,7 +58,7 @@ def test_a_chat_half_told_goes_on_after_the_key_changes(
     assert list(Conversation.objects.values_list("pk", flat=True)) == [conversation.pk]
     for text in ["done", "1", "confirm"]:
         answer = telegram.say(text)
-    assert receipt_in(answer) and Report.objects.count() == 1
+    assert re.search(r"\d{4}(?: \d{4}){3,}", answer) and Report.objects.count() == 1
     event = AuditEvent.objects.get(action="server_key.rotated")
     assert event.object_id == "CHANNELS_KEY" and event.details["conversations"] == 1
 
