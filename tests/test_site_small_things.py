@@ -22,6 +22,10 @@ PUBLIC = [
     "/sw.js",
     "/staff/login/",
     "/attendance/kiosk/",  # a kiosk's pairing page, before it is paired
+    "/notices/",
+    "/teams/print/",
+    "/teams/poster/",
+    "/api/docs/",
 ]
 
 

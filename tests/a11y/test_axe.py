@@ -80,6 +80,18 @@ def test_every_public_page_and_the_staff_sign_in(reader, live_server, body):
         assert_accessible(reader, url)
 
 
+def test_notices_the_printed_directory_and_the_api_docs(reader, live_server, decided_case, publish):
+    notice = publish(
+        decided_case,
+        title_zh="某局干部违规公款吃喝问题",
+        text_zh="经核查，反映的问题属实，相关人员受到警告处分。",
+    )
+    for url in ("/notices/", f"/notices/{notice.pk}/", "/teams/print/", "/teams/poster/"):
+        reader.goto(live_server.url + url)
+        reader.wait_for_load_state("load")
+        assert_accessible(reader, url)
+
+
 def test_the_staff_sign_in_steps(phone, live_server, body, demo_password):
     page = phone
     page.goto(live_server.url + "/staff/login/")
