@@ -80,6 +80,13 @@ def test_pages_link_a_favicon_that_is_served(client, body):
     )
 
 
+def test_favicon_ico_at_the_root_leads_to_the_static_icon(client):
+    for response in (client.get("/favicon.ico"), client.head("/favicon.ico")):
+        assert response.status_code == 302
+        assert response["Location"] == "/static/tipoff/icons/favicon.ico"
+        assert "max-age=86400" in response["Cache-Control"]
+
+
 @pytest.mark.django_db
 def test_staff_sign_in_fields_say_what_they_are(client, body):
     page = client.get("/staff/login/").content.decode()
