@@ -23,6 +23,10 @@ PUBLIC = [
     "/sw.js",
     "/staff/login/",
     "/attendance/kiosk/",  # a kiosk's pairing page, before it is paired
+    "/notices/",
+    "/teams/print/",
+    "/teams/poster/",
+    "/api/docs/",
 ]
 
 
@@ -75,6 +79,13 @@ def test_pages_link_a_favicon_that_is_served(client, body):
     assert (
         text.startswith("<svg") and "http://www.w3.org/2000/svg" in text and "<script" not in text
     )
+
+
+def test_favicon_ico_at_the_root_leads_to_the_static_icon(client):
+    for response in (client.get("/favicon.ico"), client.head("/favicon.ico")):
+        assert response.status_code == 302
+        assert response["Location"] == "/static/tipoff/icons/favicon.ico"
+        assert "max-age=86400" in response["Cache-Control"]
 
 
 @pytest.mark.django_db

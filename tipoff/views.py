@@ -12,7 +12,7 @@ import json
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -173,6 +173,15 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response = render(request, "pwa/sw.js", context, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for where no page names an icon (a PDF, the API):
+    sent to the static file rather than answered with a 404 in every server log."""
+    response = HttpResponseRedirect(static("tipoff/icons/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
     return response
 
 

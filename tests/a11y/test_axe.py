@@ -80,6 +80,46 @@ def test_every_public_page_and_the_staff_sign_in(reader, live_server, body):
         assert_accessible(reader, url)
 
 
+def test_notices_the_printed_directory_and_the_api_docs(reader, live_server, decided_case, publish):
+    notice = publish(
+        decided_case,
+        title_zh="某局干部违规公款吃喝问题",
+        text_zh="经核查，反映的问题属实，相关人员受到警告处分。",
+    )
+    for url in ("/notices/", f"/notices/{notice.pk}/", "/teams/print/", "/teams/poster/"):
+        reader.goto(live_server.url + url)
+        reader.wait_for_load_state("load")
+        assert_accessible(reader, url)
+
+
+def test_a_report_sent_twice_and_too_many_receipt_attempts(phone, live_server, body, settings):
+    """The refusal pages: a form sent a second time (409) and a rate limit (429)."""
+    page = phone
+    page.goto(live_server.url + "/report/banqueting/")
+    token = page.locator("input[name=submission]").input_value()
+    page.get_by_label("问题描述", exact=True).fill(WHAT)
+    page.get_by_role("button", name="提交举报").click()
+    page.locator("[data-receipt]").wait_for()
+    page.goto(live_server.url + "/report/banqueting/")
+    page.locator("input[name=submission]").evaluate("(input, token) => input.value = token", token)
+    page.get_by_label("问题描述", exact=True).fill(WHAT)
+    with page.expect_response(lambda r: r.request.method == "POST") as sent:
+        page.get_by_role("button", name="提交举报").click()
+    assert sent.value.status == 409
+    page.wait_for_load_state("load")
+    assert_accessible(page, "a report sent twice")
+
+    settings.RECEIPT_ATTEMPTS_PER_RECEIPT = 1
+    for _attempt in range(2):
+        page.goto(live_server.url + "/followup/")
+        page.get_by_label("查询码").fill("1" * settings.RECEIPT_DIGITS)
+        with page.expect_response(lambda r: r.request.method == "POST") as sent:
+            page.get_by_role("button", name="查看我的举报").click()
+    assert sent.value.status == 429
+    page.wait_for_load_state("load")
+    assert_accessible(page, "too many attempts")
+
+
 def test_the_staff_sign_in_steps(phone, live_server, body, demo_password):
     page = phone
     page.goto(live_server.url + "/staff/login/")

@@ -83,14 +83,12 @@ class PublicForm(forms.Form):
         """(element id, field label, message) for each field error, in the form's order:
         the error summary at the top of the page names and links each field."""
         links = []
-        for name, bound in self._bound_items():
+        for name in self.fields:
             if name in self.errors:
+                bound = self[name]
                 anchor = bound.id_for_label or bound.auto_id
                 links += [(anchor, str(bound.label), str(e)) for e in self.errors[name]]
         return links
-
-    def _bound_items(self) -> Iterable[tuple[str, forms.BoundField]]:
-        return ((name, self[name]) for name in self.fields)
 
     def add_error(self, field: str | None, error: Any) -> None:
         super().add_error(field, error)

@@ -19,4 +19,5 @@ urlpatterns = [
     path("manifest.webmanifest", site_views.manifest, name="manifest"),
     path("sw.js", site_views.service_worker, name="service_worker"),
     path("offline/", site_views.offline, name="offline"),
+    path("favicon.ico", site_views.favicon, name="favicon"),
 ]

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tipoff.people.models import Body
 from tipoff.people.selectors import body_default
@@ -34,14 +34,14 @@ def _body() -> Body:
     return body
 
 
-@require_GET
+@require_safe
 def notice_list(request: HttpRequest) -> HttpResponse:
     body = _body()
     page = Paginator(notices_published(body), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "transparency/notice_list.html", {"body": body, "page": page})
 
 
-@require_GET
+@require_safe
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     body = _body()
     notice = get_object_or_404(

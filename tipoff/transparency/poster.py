@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tipoff.people.models import Body
 from tipoff.people.selectors import body_default, teams_directory
@@ -42,7 +42,7 @@ def _body() -> Body:
     return body
 
 
-@require_GET
+@require_safe
 def print_list(request: HttpRequest) -> HttpResponse:
     body = _body()
     return render(
@@ -52,7 +52,7 @@ def print_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def poster(request: HttpRequest) -> HttpResponse:
     body = _body()
     url = report_form_url()
