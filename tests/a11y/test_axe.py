@@ -80,7 +80,7 @@ def test_every_public_page_and_the_staff_sign_in(reader, live_server, body):
         assert_accessible(reader, url)
 
 
-def test_notices_the_printed_directory_and_the_api_docs(reader, live_server, decided_case, publish):
+def test_notices_and_the_printed_directory(reader, live_server, decided_case, publish):
     notice = publish(
         decided_case,
         title_zh="某局干部违规公款吃喝问题",
@@ -186,3 +186,9 @@ def test_the_audit_finds_a_violation(phone, live_server, body):
         "icon-192.png'; document.querySelector('main').appendChild(i); }"
     )
     assert "image-alt" in [v["rule"] for v in audit(page)]
+
+
+def test_the_api_documentation(reader, live_server, body):
+    reader.goto(live_server.url + "/api/docs/")
+    reader.wait_for_selector(".opblock")  # Swagger UI has drawn the operations
+    assert_accessible(reader, "/api/docs/")

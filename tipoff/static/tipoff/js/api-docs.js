@@ -1,5 +1,7 @@
 /* The API documentation page: Swagger UI (vendored) reading our own OpenAPI document.
-   validatorUrl is switched off: by default Swagger UI asks validator.swagger.io. */
+   validatorUrl is switched off: by default Swagger UI asks validator.swagger.io.
+   deepLinking is off: it puts a link inside each operation's button (nested controls,
+   which screen readers and keyboards handle badly). */
 "use strict";
 window.addEventListener("DOMContentLoaded", function () {
   var root = document.getElementById("swagger-ui");
@@ -7,7 +9,7 @@ window.addEventListener("DOMContentLoaded", function () {
   window.SwaggerUIBundle({
     url: root.getAttribute("data-schema"),
     dom_id: "#swagger-ui",
-    deepLinking: true,
+    deepLinking: false,
     validatorUrl: null,
     presets: [window.SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
