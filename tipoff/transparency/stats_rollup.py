@@ -1,0 +1,392 @@
+"""Keeping the statistics roll-ups up to date, a few cases at a time.
+
+``stats_refresh`` (a periodic job, every 30 seconds) looks only at what
+changed since its last run — cases whose ``updated_at`` moved (every status
+change and decision goes through ``case_transition``, which sets it), cases
+merged into those, and reports received since — recomputes the facts of those
+cases and their reports (``ReportFact``, ``CaseFact``), and adds the
+difference between old and new facts to the roll-up cells. A page then sums a
+few hundred cells, never the reports.
+
+Runs overlap by ``OVERLAP`` so a transaction that committed late is still
+seen; recomputing an unchanged case changes nothing. Each batch holds the lock
+on the one ``RollupState`` row, so two workers never apply the same change
+twice. Facts are never deleted: a report purged by retention stays counted.
+``stats_reconcile`` (daily) recomputes every case and rebuilds the cells from
+the facts, in case anything was ever missed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model, Q
+from django.utils import timezone
+
+from tipoff.cases.models import Case, Decision, DecisionSanction, DecisionState, Finding, Status
+from tipoff.reports.models import Report
+from tipoff.transparency.models import (
+    CaseFact,
+    DurationCell,
+    Outcome,
+    OutcomeCell,
+    ReportFact,
+    RollupState,
+    SanctionCell,
+)
+
+OVERLAP = dt.timedelta(minutes=10)
+BATCH = 2000
+
+_HANDLING = {Status.TRIAGED, Status.ASSIGNED, Status.INVESTIGATING, Status.DECISION_PROPOSED}
+_CONCLUDED = {Status.DECIDED, Status.CLOSED}
+
+
+def month_of(at: dt.datetime) -> dt.date:
+    return timezone.localtime(at).date().replace(day=1)
+
+
+def outcome_of(status: str, finding: str | None) -> str:
+    """A case's status (and approved finding) as one of the five outcomes."""
+    if status == Status.RECEIVED:
+        return Outcome.PENDING
+    if status in (Status.REJECTED, Status.FORWARDED, Status.MERGED):
+        return Outcome.NOT_ACCEPTED
+    if status in _CONCLUDED and finding:
+        return Outcome.UNFOUNDED if finding == Finding.UNFOUNDED else Outcome.FOUNDED
+    return Outcome.HANDLING
+
+
+@dataclass(frozen=True)
+class _ReportFacts:
+    body_id: int
+    month: dt.date
+    category_id: int
+    unit_id: int
+    channel: str
+    outcome: str
+
+    def cells(self) -> list[tuple[Any, ...]]:
+        return [
+            (self.body_id, self.month, "category", str(self.category_id), self.outcome),
+            (self.body_id, self.month, "unit", str(self.unit_id), self.outcome),
+            (self.body_id, self.month, "channel", self.channel, self.outcome),
+        ]
+
+
+@dataclass(frozen=True)
+class _CaseFacts:
+    body_id: int
+    month: dt.date
+    ack_days: int | None
+    ack_within: bool | None
+    conclude_days: int | None
+    conclude_within: bool | None
+    sanctions: tuple[tuple[int, int], ...]  # (kind id, measures), sorted
+
+    def durations(self) -> list[tuple[Any, ...]]:
+        found = []
+        if self.ack_days is not None:
+            found.append((self.body_id, self.month, "acknowledge", self.ack_days, self.ack_within))
+        if self.conclude_days is not None:
+            found.append(
+                (self.body_id, self.month, "conclude", self.conclude_days, self.conclude_within)
+            )
+        return found
+
+
+def _days(start: dt.datetime, end: dt.datetime) -> int:
+    return max(0, (end - start).days)
+
+
+def _facts(case_ids: Iterable[int]) -> tuple[dict[int, _ReportFacts], dict[int, _CaseFacts]]:
+    """What the cases and their reports look like now, read in a handful of queries."""
+    ids = list(case_ids)
+    cases: dict[int, dict[str, Any]] = {
+        row["pk"]: dict(row)
+        for row in Case.objects.filter(pk__in=ids).values(
+            "pk",
+            "body_id",
+            "status",
+            "created_at",
+            "acknowledged_at",
+            "acknowledge_due",
+            "conclude_due",
+            "merged_into_id",
+            "merged_into__status",
+        )
+    }
+    targets = {row["merged_into_id"] for row in cases.values() if row["merged_into_id"]}
+    approved: dict[int, dict[str, Any]] = {}
+    for decision_row in (
+        Decision.objects.filter(case_id__in=[*cases, *targets], state=DecisionState.APPROVED)
+        .order_by("approved_at", "id")
+        .values("pk", "case_id", "finding", "approved_at")
+    ):
+        approved[decision_row["case_id"]] = dict(decision_row)  # the latest approved one wins
+    measures: dict[int, Counter[int]] = {}
+    for decision_id, kind_id in DecisionSanction.objects.filter(
+        decision_id__in=[d["pk"] for d in approved.values()]
+    ).values_list("decision_id", "kind_id"):
+        measures.setdefault(decision_id, Counter())[kind_id] += 1
+
+    case_facts: dict[int, _CaseFacts] = {}
+    outcomes: dict[int, str] = {}
+    for pk, row in cases.items():
+        if row["merged_into_id"]:
+            status, decision = row["merged_into__status"], approved.get(row["merged_into_id"])
+        else:
+            status, decision = row["status"], approved.get(pk)
+        concluded = status in _CONCLUDED and decision is not None
+        outcomes[pk] = outcome_of(status, decision["finding"] if concluded and decision else None)
+        own = approved.get(pk) if row["status"] in _CONCLUDED else None
+        ack = row["acknowledged_at"]
+        case_facts[pk] = _CaseFacts(
+            body_id=row["body_id"],
+            month=month_of(row["created_at"]),
+            ack_days=_days(row["created_at"], ack) if ack else None,
+            ack_within=ack <= row["acknowledge_due"] if ack else None,
+            conclude_days=_days(row["created_at"], own["approved_at"]) if own else None,
+            conclude_within=own["approved_at"] <= row["conclude_due"] if own else None,
+            sanctions=tuple(sorted(measures.get(own["pk"], Counter()).items())) if own else (),
+        )
+    report_facts = {
+        row["pk"]: _ReportFacts(
+            body_id=row["body_id"],
+            month=month_of(row["received_at"]),
+            category_id=row["category_id"],
+            unit_id=row["unit_id"] or 0,
+            channel=row["channel"],
+            outcome=outcomes[row["case_id"]],
+        )
+        for row in Report.objects.filter(case_id__in=ids).values(
+            "pk", "body_id", "received_at", "category_id", "unit_id", "channel", "case_id"
+        )
+    }
+    return report_facts, case_facts
+
+
+def _stored_report(f: ReportFact) -> _ReportFacts:
+    return _ReportFacts(f.body_id, f.month, f.category_id, f.unit_id, f.channel, f.outcome)
+
+
+def _stored_case(f: CaseFact) -> _CaseFacts:
+    sanctions = tuple(sorted((int(k), int(v)) for k, v in f.sanctions.items()))
+    return _CaseFacts(
+        f.body_id,
+        f.month,
+        f.ack_days,
+        f.ack_within,
+        f.conclude_days,
+        f.conclude_within,
+        sanctions,
+    )
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+def _upsert(model: type[Model], fields: tuple[str, ...], deltas: Counter[tuple[Any, ...]]) -> None:
+    """Add ``deltas`` (keyed by the values of ``fields``) to the cells' counts, in the database.
+
+    ``INSERT … ON CONFLICT … DO UPDATE SET n = n + excluded.n`` is the same on
+    PostgreSQL and SQLite, and adds rather than overwrites.
+    """
+    items = [(k, v) for k, v in deltas.items() if v]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f) for f in (*fields, "n"))
+    conflict = ", ".join(connection.ops.quote_name(f) for f in fields)
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), 500):
+            chunk = items[start : start + 500]
+            values = ", ".join(["(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"] * len(chunk))
+            params = [_param(p) for key, delta in chunk for p in (*key, delta)]
+            # Only our own table and column names are formatted in; values are parameters.
+            sql = (
+                f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT ({conflict}) DO UPDATE SET n = {table}.n + excluded.n"
+            )
+            cursor.execute(sql, params)
+
+
+OUTCOME_FIELDS = ("body_id", "month", "dim", "key", "outcome")
+DURATION_FIELDS = ("body_id", "month", "measure", "days", "within")
+SANCTION_FIELDS = ("body_id", "month", "kind_id")
+
+
+def _apply(case_ids: list[int]) -> int:
+    """Bring the facts and cells of these cases up to date; returns how many facts changed."""
+    new_reports, new_cases = _facts(case_ids)
+    old_reports = {
+        f.report_id: f for f in ReportFact.objects.filter(report_id__in=list(new_reports))
+    }
+    old_cases = {f.case_id: f for f in CaseFact.objects.filter(case_id__in=list(new_cases))}
+    outcome_d: Counter[tuple[Any, ...]] = Counter()
+    duration_d: Counter[tuple[Any, ...]] = Counter()
+    sanction_d: Counter[tuple[Any, ...]] = Counter()
+    report_rows: list[ReportFact] = []
+    for report_id, new in new_reports.items():
+        stored = old_reports.get(report_id)
+        old = _stored_report(stored) if stored else None
+        if old == new:
+            continue
+        if old is not None:
+            outcome_d.subtract(old.cells())
+        outcome_d.update(new.cells())
+        report_rows.append(
+            ReportFact(
+                report_id=report_id,
+                body_id=new.body_id,
+                month=new.month,
+                category_id=new.category_id,
+                unit_id=new.unit_id,
+                channel=new.channel,
+                outcome=new.outcome,
+            )
+        )
+    case_rows: list[CaseFact] = []
+    for case_id, new_case in new_cases.items():
+        stored_case = old_cases.get(case_id)
+        old_case = _stored_case(stored_case) if stored_case else None
+        if old_case == new_case:
+            continue
+        if old_case is not None:
+            duration_d.subtract(old_case.durations())
+            for kind_id, count in old_case.sanctions:
+                sanction_d[(old_case.body_id, old_case.month, kind_id)] -= count
+        duration_d.update(new_case.durations())
+        for kind_id, count in new_case.sanctions:
+            sanction_d[(new_case.body_id, new_case.month, kind_id)] += count
+        case_rows.append(
+            CaseFact(
+                case_id=case_id,
+                body_id=new_case.body_id,
+                month=new_case.month,
+                ack_days=new_case.ack_days,
+                ack_within=new_case.ack_within,
+                conclude_days=new_case.conclude_days,
+                conclude_within=new_case.conclude_within,
+                sanctions={str(k): v for k, v in new_case.sanctions},
+            )
+        )
+    ReportFact.objects.bulk_create(
+        report_rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["report_id"],
+        update_fields=["body", "month", "category_id", "unit_id", "channel", "outcome"],
+    )
+    CaseFact.objects.bulk_create(
+        case_rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["case_id"],
+        update_fields=[
+            "body",
+            "month",
+            "ack_days",
+            "ack_within",
+            "conclude_days",
+            "conclude_within",
+            "sanctions",
+        ],
+    )
+    _upsert(OutcomeCell, OUTCOME_FIELDS, outcome_d)
+    _upsert(DurationCell, DURATION_FIELDS, duration_d)
+    _upsert(SanctionCell, SANCTION_FIELDS, sanction_d)
+    return len(report_rows) + len(case_rows)
+
+
+def _locked_state() -> RollupState:
+    RollupState.objects.get_or_create(pk=1)
+    return RollupState.objects.select_for_update().get(pk=1)
+
+
+def _apply_batches(case_ids: list[int]) -> int:
+    changed = 0
+    for start in range(0, len(case_ids), BATCH):
+        with transaction.atomic():
+            state = _locked_state()
+            moved = _apply(case_ids[start : start + BATCH])
+            if moved:
+                state.version += 1
+                state.save(update_fields=["version"])
+            changed += moved
+    return changed
+
+
+def _changed_since(since: dt.datetime) -> list[int]:
+    ids = set(
+        Case.objects.filter(
+            Q(updated_at__gte=since) | Q(merged_into__updated_at__gte=since)
+        ).values_list("pk", flat=True)
+    )
+    ids.update(Report.objects.filter(received_at__gte=since).values_list("case_id", flat=True))
+    return sorted(ids)
+
+
+def stats_refresh(*, now: dt.datetime | None = None) -> int:
+    """Catch the roll-ups up with what changed since the last run (all cases on the first)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        state = _locked_state()
+        since = state.caught_up_to
+    if since is None:
+        case_ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        case_ids = _changed_since(since - OVERLAP)
+    changed = _apply_batches(case_ids)
+    with transaction.atomic():
+        state = _locked_state()
+        if state.caught_up_to is None or state.caught_up_to < now:
+            state.caught_up_to = now
+        state.refreshed_at = timezone.now()
+        state.save(update_fields=["caught_up_to", "refreshed_at"])
+    return changed
+
+
+def _cells_from_facts() -> None:
+    outcome_c: Counter[tuple[Any, ...]] = Counter()
+    for fact in ReportFact.objects.values_list(
+        "body_id", "month", "category_id", "unit_id", "channel", "outcome"
+    ).iterator(chunk_size=10000):
+        outcome_c.update(_ReportFacts(*fact).cells())
+    duration_c: Counter[tuple[Any, ...]] = Counter()
+    sanction_c: Counter[tuple[Any, ...]] = Counter()
+    for case_fact in CaseFact.objects.all().iterator(chunk_size=10000):
+        facts = _stored_case(case_fact)
+        duration_c.update(facts.durations())
+        for kind_id, count in facts.sanctions:
+            sanction_c[(facts.body_id, facts.month, kind_id)] += count
+    cells: list[tuple[type[Model], tuple[str, ...], Counter[tuple[Any, ...]]]] = [
+        (OutcomeCell, OUTCOME_FIELDS, outcome_c),
+        (DurationCell, DURATION_FIELDS, duration_c),
+        (SanctionCell, SANCTION_FIELDS, sanction_c),
+    ]
+    for model, fields, counts in cells:
+        manager: Any = model._default_manager
+        manager.all().delete()
+        manager.bulk_create(
+            [model(**dict(zip(fields, k, strict=True)), n=v) for k, v in counts.items() if v],
+            batch_size=2000,
+        )
+
+
+def stats_reconcile() -> int:
+    """Recompute every case's facts, then every cell from the facts (a daily check)."""
+    changed = _apply_batches(list(Case.objects.order_by("pk").values_list("pk", flat=True)))
+    with transaction.atomic():
+        state = _locked_state()
+        _cells_from_facts()
+        state.version += 1
+        state.refreshed_at = timezone.now()
+        state.save(update_fields=["version", "refreshed_at"])
+    return changed
