@@ -1,9 +1,10 @@
 """Keeping the statistics roll-ups up to date, a few cases at a time.
 
 ``stats_refresh`` (a periodic job, every 30 seconds) looks only at what
-changed since its last run — cases whose ``updated_at`` moved (every status
-change and decision goes through ``case_transition``, which sets it), cases
-merged into those, and reports received since — recomputes the facts of those
+changed since its last run — cases with a new history event (every status
+change and decision goes through ``case_transition``, which records one),
+cases opened and reports received since, and cases merged into any of those
+— all found through indexed columns, then recomputes the facts of those
 cases and their reports (``ReportFact``, ``CaseFact``), and adds the
 difference between old and new facts to the roll-up cells. A page then sums a
 few hundred cells, never the reports.
@@ -25,10 +26,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.utils import timezone
 
-from tipoff.cases.models import Case, Decision, DecisionSanction, DecisionState, Finding, Status
+from tipoff.cases.models import (
+    Case,
+    CaseEvent,
+    Decision,
+    DecisionSanction,
+    DecisionState,
+    Finding,
+    Status,
+)
 from tipoff.reports.models import Report
 from tipoff.transparency.models import (
     CaseFact,
@@ -310,6 +319,11 @@ def _locked_state() -> RollupState:
     return RollupState.objects.select_for_update().get(pk=1)
 
 
+def stats_cases_refresh(*, case_ids: list[int]) -> int:
+    """Bring these cases' facts and cells up to date now (for data written in bulk)."""
+    return _apply_batches(sorted(case_ids))
+
+
 def _apply_batches(case_ids: list[int]) -> int:
     changed = 0
     for start in range(0, len(case_ids), BATCH):
@@ -324,12 +338,16 @@ def _apply_batches(case_ids: list[int]) -> int:
 
 
 def _changed_since(since: dt.datetime) -> list[int]:
-    ids = set(
-        Case.objects.filter(
-            Q(updated_at__gte=since) | Q(merged_into__updated_at__gte=since)
-        ).values_list("pk", flat=True)
+    """Cases that may have changed: each lookup is on an indexed column, never a scan."""
+    ids = set(CaseEvent.objects.filter(at__gte=since).order_by().values_list("case_id", flat=True))
+    ids.update(Case.objects.filter(created_at__gte=since).order_by().values_list("pk", flat=True))
+    ids.update(
+        Report.objects.filter(received_at__gte=since).order_by().values_list("case_id", flat=True)
     )
-    ids.update(Report.objects.filter(received_at__gte=since).values_list("case_id", flat=True))
+    # A merged report takes its outcome from the case it was merged into.
+    ids.update(
+        Case.objects.filter(merged_into_id__in=list(ids)).order_by().values_list("pk", flat=True)
+    )
     return sorted(ids)
 
 
