@@ -97,7 +97,7 @@ class DurationCell(models.Model):
 
     body = models.ForeignKey("people.Body", on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
-    measure = models.CharField(max_length=10)  # acknowledge | conclude
+    measure = models.CharField(max_length=12)  # acknowledge | conclude
     days = models.IntegerField()
     within = models.BooleanField()  # within the deadline that applied
     n = models.IntegerField(default=0)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import DateField, JSONField, Model, Q
 from django.utils import timezone
 
 from tipoff.cases.models import (
@@ -113,12 +113,21 @@ def _days(start: dt.datetime, end: dt.datetime) -> int:
     return max(0, (end - start).days)
 
 
+def _among(field: str, ids: list[int]) -> Q:
+    """``field`` in ``ids``: a range for a large batch (a short query, the same rows or a few
+    more, which the callers drop), a list for a small one."""
+    if len(ids) > 200:
+        return Q(**{f"{field}__gte": min(ids), f"{field}__lte": max(ids)})
+    return Q(**{f"{field}__in": ids})
+
+
 def _facts(case_ids: Iterable[int]) -> tuple[dict[int, _ReportFacts], dict[int, _CaseFacts]]:
     """What the cases and their reports look like now, read in a handful of queries."""
     ids = list(case_ids)
+    wanted = set(ids)
     cases: dict[int, dict[str, Any]] = {
         row["pk"]: dict(row)
-        for row in Case.objects.filter(pk__in=ids).values(
+        for row in Case.objects.filter(_among("pk", ids)).values(
             "pk",
             "body_id",
             "status",
@@ -129,20 +138,29 @@ def _facts(case_ids: Iterable[int]) -> tuple[dict[int, _ReportFacts], dict[int, 
             "merged_into_id",
             "merged_into__status",
         )
+        if row["pk"] in wanted
     }
     targets = {row["merged_into_id"] for row in cases.values() if row["merged_into_id"]}
     approved: dict[int, dict[str, Any]] = {}
     for decision_row in (
-        Decision.objects.filter(case_id__in=[*cases, *targets], state=DecisionState.APPROVED)
+        Decision.objects.filter(
+            _among("case_id", ids) | Q(case_id__in=targets), state=DecisionState.APPROVED
+        )
         .order_by("approved_at", "id")
         .values("pk", "case_id", "finding", "approved_at")
     ):
         approved[decision_row["case_id"]] = dict(decision_row)  # the latest approved one wins
+    chosen = {d["pk"] for d in approved.values()}
     measures: dict[int, Counter[int]] = {}
-    for decision_id, kind_id in DecisionSanction.objects.filter(
-        decision_id__in=[d["pk"] for d in approved.values()]
-    ).values_list("decision_id", "kind_id"):
-        measures.setdefault(decision_id, Counter())[kind_id] += 1
+    for decision_id, kind_id in (
+        DecisionSanction.objects.filter(
+            _among("decision__case_id", ids), decision__state=DecisionState.APPROVED
+        )
+        .order_by()
+        .values_list("decision_id", "kind_id")
+    ):
+        if decision_id in chosen:
+            measures.setdefault(decision_id, Counter())[kind_id] += 1
 
     case_facts: dict[int, _CaseFacts] = {}
     outcomes: dict[int, str] = {}
@@ -173,9 +191,10 @@ def _facts(case_ids: Iterable[int]) -> tuple[dict[int, _ReportFacts], dict[int, 
             channel=row["channel"],
             outcome=outcomes[row["case_id"]],
         )
-        for row in Report.objects.filter(case_id__in=ids).values(
-            "pk", "body_id", "received_at", "category_id", "unit_id", "channel", "case_id"
-        )
+        for row in Report.objects.filter(_among("case_id", ids))
+        .order_by()
+        .values("pk", "body_id", "received_at", "category_id", "unit_id", "channel", "case_id")
+        if row["case_id"] in wanted
     }
     return report_facts, case_facts
 
@@ -197,33 +216,52 @@ def _stored_case(f: CaseFact) -> _CaseFacts:
     )
 
 
-def _param(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return connection.ops.adapt_datefield_value(value)
-    return value
+def _adapter(field: Any) -> Any:
+    if isinstance(field, DateField):
+        return connection.ops.adapt_datefield_value
+    if isinstance(field, JSONField):
+        return lambda value: field.get_db_prep_save(value, connection)
+    return lambda value: value
+
+
+def _write(
+    model: type[Model],
+    fields: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    *,
+    conflict: tuple[str, ...],
+    add: bool = False,
+) -> None:
+    """Insert ``rows``, or on a conflict replace the other fields (or add to ``n``).
+
+    ``INSERT … ON CONFLICT … DO UPDATE`` is the same on PostgreSQL and SQLite.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    adapt = [_adapter(model._meta.get_field(f)) for f in fields]
+    if add:
+        update = f"n = {table}.n + excluded.n"
+    else:
+        update = ", ".join(f"{quote(f)} = excluded.{quote(f)}" for f in fields if f not in conflict)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            # Only our own table and column names are formatted in; values are parameters.
+            sql = (
+                f"INSERT INTO {table} ({', '.join(quote(f) for f in fields)}) "  # noqa: S608
+                f"VALUES {', '.join([one] * len(chunk))} "
+                f"ON CONFLICT ({', '.join(quote(f) for f in conflict)}) DO UPDATE SET {update}"
+            )
+            cursor.execute(sql, [a(v) for row in chunk for a, v in zip(adapt, row, strict=True)])
 
 
 def _upsert(model: type[Model], fields: tuple[str, ...], deltas: Counter[tuple[Any, ...]]) -> None:
-    """Add ``deltas`` (keyed by the values of ``fields``) to the cells' counts, in the database.
-
-    ``INSERT … ON CONFLICT … DO UPDATE SET n = n + excluded.n`` is the same on
-    PostgreSQL and SQLite, and adds rather than overwrites.
-    """
-    items = [(k, v) for k, v in deltas.items() if v]
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f) for f in (*fields, "n"))
-    conflict = ", ".join(connection.ops.quote_name(f) for f in fields)
-    with connection.cursor() as cursor:
-        for start in range(0, len(items), 500):
-            chunk = items[start : start + 500]
-            values = ", ".join(["(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"] * len(chunk))
-            params = [_param(p) for key, delta in chunk for p in (*key, delta)]
-            # Only our own table and column names are formatted in; values are parameters.
-            sql = (
-                f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
-                f"ON CONFLICT ({conflict}) DO UPDATE SET n = {table}.n + excluded.n"
-            )
-            cursor.execute(sql, params)
+    """Add ``deltas`` (keyed by the values of ``fields``) to the cells' counts, in the database."""
+    rows = [(*key, delta) for key, delta in deltas.items() if delta]
+    _write(model, (*fields, "n"), rows, conflict=fields, add=True)
 
 
 OUTCOME_FIELDS = ("body_id", "month", "dim", "key", "outcome")
@@ -235,13 +273,19 @@ def _apply(case_ids: list[int]) -> int:
     """Bring the facts and cells of these cases up to date; returns how many facts changed."""
     new_reports, new_cases = _facts(case_ids)
     old_reports = {
-        f.report_id: f for f in ReportFact.objects.filter(report_id__in=list(new_reports))
+        f.report_id: f
+        for f in ReportFact.objects.filter(_among("report_id", list(new_reports)))
+        if f.report_id in new_reports
     }
-    old_cases = {f.case_id: f for f in CaseFact.objects.filter(case_id__in=list(new_cases))}
+    old_cases = {
+        f.case_id: f
+        for f in CaseFact.objects.filter(_among("case_id", list(new_cases)))
+        if f.case_id in new_cases
+    }
     outcome_d: Counter[tuple[Any, ...]] = Counter()
     duration_d: Counter[tuple[Any, ...]] = Counter()
     sanction_d: Counter[tuple[Any, ...]] = Counter()
-    report_rows: list[ReportFact] = []
+    report_rows: list[tuple[Any, ...]] = []
     for report_id, new in new_reports.items():
         stored = old_reports.get(report_id)
         old = _stored_report(stored) if stored else None
@@ -251,17 +295,17 @@ def _apply(case_ids: list[int]) -> int:
             outcome_d.subtract(old.cells())
         outcome_d.update(new.cells())
         report_rows.append(
-            ReportFact(
-                report_id=report_id,
-                body_id=new.body_id,
-                month=new.month,
-                category_id=new.category_id,
-                unit_id=new.unit_id,
-                channel=new.channel,
-                outcome=new.outcome,
+            (
+                report_id,
+                new.body_id,
+                new.month,
+                new.category_id,
+                new.unit_id,
+                new.channel,
+                new.outcome,
             )
         )
-    case_rows: list[CaseFact] = []
+    case_rows: list[tuple[Any, ...]] = []
     for case_id, new_case in new_cases.items():
         stored_case = old_cases.get(case_id)
         old_case = _stored_case(stored_case) if stored_case else None
@@ -275,38 +319,37 @@ def _apply(case_ids: list[int]) -> int:
         for kind_id, count in new_case.sanctions:
             sanction_d[(new_case.body_id, new_case.month, kind_id)] += count
         case_rows.append(
-            CaseFact(
-                case_id=case_id,
-                body_id=new_case.body_id,
-                month=new_case.month,
-                ack_days=new_case.ack_days,
-                ack_within=new_case.ack_within,
-                conclude_days=new_case.conclude_days,
-                conclude_within=new_case.conclude_within,
-                sanctions={str(k): v for k, v in new_case.sanctions},
+            (
+                case_id,
+                new_case.body_id,
+                new_case.month,
+                new_case.ack_days,
+                new_case.ack_within,
+                new_case.conclude_days,
+                new_case.conclude_within,
+                {str(k): v for k, v in new_case.sanctions},
             )
         )
-    ReportFact.objects.bulk_create(
+    _write(
+        ReportFact,
+        ("report_id", "body_id", "month", "category_id", "unit_id", "channel", "outcome"),
         report_rows,
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["report_id"],
-        update_fields=["body", "month", "category_id", "unit_id", "channel", "outcome"],
+        conflict=("report_id",),
     )
-    CaseFact.objects.bulk_create(
-        case_rows,
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["case_id"],
-        update_fields=[
-            "body",
+    _write(
+        CaseFact,
+        (
+            "case_id",
+            "body_id",
             "month",
             "ack_days",
             "ack_within",
             "conclude_days",
             "conclude_within",
             "sanctions",
-        ],
+        ),
+        case_rows,
+        conflict=("case_id",),
     )
     _upsert(OutcomeCell, OUTCOME_FIELDS, outcome_d)
     _upsert(DurationCell, DURATION_FIELDS, duration_d)
