@@ -13,7 +13,8 @@ longer than everything else. Then:
    reports and status changes (what decides how old the figures can be);
 3. the statistics page and ``/api/v1/stats/…`` are requested with Django's
    test client against the real database: *cold* (cache emptied before every
-   request, as after each roll-up change) and *warm* — p50 and p95.
+   request, as after each roll-up change) and *warm* — p50 and p95 (after one
+   unmeasured request per address, which loads templates and catalogues).
 
     .venv/bin/python bench/stats.py --reports 1000000 \\
         --database postgres://postgres@127.0.0.1:5432/tipoff_stats_bench
@@ -319,6 +320,7 @@ def main() -> None:
         ("API, all years", f"/api/v1/stats/{body.slug}?year=all"),
         ("home page (headline)", "/"),
     ]:
+        client.get(url)  # the process's first rendering (templates, catalogues) is not measured
         for cold in (True, False):
             row = timed(client, url, args.runs, cold)
             row["name"] = name
