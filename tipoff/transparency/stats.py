@@ -34,7 +34,7 @@ from tipoff.transparency.models import (
     SanctionCell,
     StatsSettings,
 )
-from tipoff.transparency.stats_suppress import Line, withheld
+from tipoff.transparency.stats_suppress import Form, Line, withheld
 
 DEFAULT_THRESHOLD = 5
 OUTCOMES = [o.value for o in Outcome]
@@ -125,6 +125,34 @@ def _row_order(key: str) -> tuple[int, str]:
     return (int(key), "") if key.isdigit() else (0, key)
 
 
+def _forms(keys_of: dict[str, list[str]]) -> tuple[dict[Hashable, Form], list[Form]]:
+    """Each published figure of a year as a sum of unknowns, and how the tables tie together.
+
+    The unknowns are the cells of the four tables; the tables are margins of one
+    set of reports, so each outcome's column adds up to the same total in all of
+    them — the one thing an attacker knows beyond the figures.
+    """
+    forms: dict[Hashable, Form] = {}
+    for dim, keys in keys_of.items():
+        for key in keys:
+            for o in OUTCOMES:
+                forms[("cell", dim, key, o)] = {("x", dim, key, o): 1}
+            forms[("row", dim, key)] = {("x", dim, key, o): 1 for o in OUTCOMES}
+    channel = keys_of["channel"]
+    for o in OUTCOMES:
+        forms[("col", o)] = {("x", "channel", k, o): 1 for k in channel}
+    forms[("grand",)] = {("x", "channel", k, o): 1 for k in channel for o in OUTCOMES}
+    structure: list[Form] = []
+    for dim, keys in keys_of.items():
+        if dim == "channel":
+            continue
+        for o in OUTCOMES:
+            tie: dict[Hashable, int] = {("x", dim, k, o): 1 for k in keys}
+            tie.update({("x", "channel", k, o): -1 for k in channel})
+            structure.append(tie)
+    return forms, structure
+
+
 def _year_tables(counts: dict[str, dict[tuple[str, str], int]], threshold: int) -> dict[str, Table]:
     values: dict[Hashable, int] = {}
     lines: list[Line] = []
@@ -153,7 +181,8 @@ def _year_tables(counts: dict[str, dict[tuple[str, str], int]], threshold: int) 
         for outcome in OUTCOMES:
             lines.append(Line(tuple(("cell", dim, k, outcome) for k in keys), ("col", outcome)))
         lines.append(Line(tuple(("row", dim, k) for k in keys), ("grand",)))
-    hidden = withheld(values, lines, threshold)
+    forms, structure = _forms(keys_of)
+    hidden = withheld(values, lines, threshold, forms=forms, structure=structure)
 
     def shown(ref: Hashable) -> Count:
         return None if ref in hidden else values[ref]

@@ -18,15 +18,25 @@ The rules, applied until nothing changes:
 3. A withheld total whose cells are all shown is their sum: one of them is
    withheld too.
 
-This is the classic greedy "hypercube-free" heuristic: not optimal (it may
-withhold more than needed), but every line it leaves has no single unknown,
-which the tests check by linear algebra over every published figure.
+These local rules are a greedy heuristic: every line is safe on its own, but
+lines together can still give a count away (two lines each with two unknowns
+may share one). So, when the caller says what each figure is a sum of
+(``forms``), the result is then *audited* as an attacker would: every shown
+figure is a linear equation over the unknowns, and a withheld small count
+whose own equation lies in their span (it is orthogonal to their null space)
+can be worked out by subtraction. For each such count one more cell in its
+lines is withheld, the rules run again, and the audit repeats until none is
+left. The tests attack the result the same way, over the true counts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
+
+Form = Mapping[Hashable, int]
 
 
 @dataclass(frozen=True)
@@ -44,10 +54,82 @@ def _pick(line: Line, hidden: set[Hashable], values: Mapping[Hashable, int]) -> 
 
 
 def withheld(
-    values: Mapping[Hashable, int], lines: Sequence[Line], threshold: int
+    values: Mapping[Hashable, int],
+    lines: Sequence[Line],
+    threshold: int,
+    *,
+    forms: Mapping[Hashable, Form] | None = None,
+    structure: Iterable[Form] = (),
 ) -> set[Hashable]:
-    """The references of the counts to withhold (see the module's rules)."""
-    hidden = {ref for ref, value in values.items() if 0 < value < threshold}
+    """The references of the counts to withhold (see the module's rules).
+
+    ``forms`` (optional) gives each reference as a sum over unknowns, and
+    ``structure`` what is known to add up to zero; with them, the result is
+    audited and extended until no withheld small count can be recovered.
+    """
+    hidden = _closed(values, lines, threshold, {r for r, v in values.items() if 0 < v < threshold})
+    if forms is None:
+        return hidden
+    known = list(structure)
+    while True:
+        small = [r for r in hidden if 0 < values[r] < threshold]
+        exposed = _recoverable(
+            [*known, *(forms[r] for r in values if r not in hidden)], small, forms
+        )
+        if not exposed:
+            return hidden
+        for ref in exposed:
+            pick = _widen(ref, lines, hidden, values)
+            if pick is not None:
+                hidden.add(pick)
+        hidden = _closed(values, lines, threshold, hidden)
+
+
+def _widen(
+    ref: Hashable, lines: Sequence[Line], hidden: set[Hashable], values: Mapping[Hashable, int]
+) -> Hashable | None:
+    """One more cell to withhold beside ``ref``: the smallest shown one in its lines."""
+    candidates = [
+        m
+        for line in lines
+        if ref in line.members or ref == line.total
+        for m in (*line.members, line.total)
+        if m not in hidden
+    ]
+    nonzero = [m for m in candidates if values[m] > 0]
+    return min(nonzero or candidates, key=lambda m: values[m], default=None)
+
+
+def _recoverable(
+    shown: list[Form], targets: list[Hashable], forms: Mapping[Hashable, Form]
+) -> list[Hashable]:
+    """The targets whose forms lie in the span of the shown forms."""
+    if not targets:
+        return []
+    variables = sorted({v for f in [*shown, *(forms[t] for t in targets)] for v in f}, key=repr)
+    column = {v: i for i, v in enumerate(variables)}
+
+    def vector(form: Form) -> np.ndarray:
+        out = np.zeros(len(variables))
+        for var, coef in form.items():
+            out[column[var]] += coef
+        return out
+
+    if shown:
+        matrix = np.array([vector(f) for f in shown])
+        _u, singular, vt = np.linalg.svd(matrix)
+        rank = int((singular > 1e-9 * max(1.0, singular[0])).sum())
+        null = vt[rank:]
+    else:
+        null = np.eye(len(variables))
+    return [t for t in targets if np.abs(null @ vector(forms[t])).max(initial=0.0) < 1e-7]
+
+
+def _closed(
+    values: Mapping[Hashable, int], lines: Sequence[Line], threshold: int, hidden: set[Hashable]
+) -> set[Hashable]:
+    """Apply the line rules to ``hidden`` until nothing changes."""
+    hidden = set(hidden)
     changed = True
     while changed:
         changed = False
