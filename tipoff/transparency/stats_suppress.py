@@ -106,7 +106,16 @@ def _recoverable(
     """The targets whose forms lie in the span of the shown forms."""
     if not targets:
         return []
-    variables = sorted({v for f in [*shown, *(forms[t] for t in targets)] for v in f}, key=repr)
+    # A shown figure of one unknown makes it known: take those out first, so the
+    # matrix left is only about the withheld cells (small, and quick to decompose).
+    known = {next(iter(f)) for f in shown if len(f) == 1 and next(iter(f.values())) != 0}
+
+    def unknown_part(form: Form) -> dict[Hashable, int]:
+        return {v: c for v, c in form.items() if v not in known and c}
+
+    rest = [r for r in (unknown_part(f) for f in shown) if r]
+    parts = {t: unknown_part(forms[t]) for t in targets}
+    variables = sorted({v for f in [*rest, *parts.values()] for v in f}, key=repr)
     column = {v: i for i, v in enumerate(variables)}
 
     def vector(form: Form) -> np.ndarray:
@@ -115,14 +124,13 @@ def _recoverable(
             out[column[var]] += coef
         return out
 
-    if shown:
-        matrix = np.array([vector(f) for f in shown])
-        _u, singular, vt = np.linalg.svd(matrix)
+    if rest:
+        _u, singular, vt = np.linalg.svd(np.array([vector(f) for f in rest]))
         rank = int((singular > 1e-9 * max(1.0, singular[0])).sum())
         null = vt[rank:]
     else:
         null = np.eye(len(variables))
-    return [t for t in targets if np.abs(null @ vector(forms[t])).max(initial=0.0) < 1e-7]
+    return [t for t in targets if not parts[t] or np.abs(null @ vector(parts[t])).max() < 1e-7]
 
 
 def _closed(
