@@ -42,7 +42,7 @@ class LineOut(Schema):
         "`YYYY-MM`, a measure's code, a funnel stage."
     )
     label: str
-    values: list[float | None] = Field(
+    values: list[int | float | None] = Field(
         description="One per column; null where the count is withheld to protect privacy."
     )
 
