@@ -16,7 +16,6 @@ cached under the roll-ups' version, so an unchanged body costs one query.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -244,10 +243,23 @@ def _timing(body: Body, years: list[int], threshold: int) -> dict[str, Timing]:
             found[measure] = Timing(median_days=None, within_share=None)
             continue
         found[measure] = Timing(
-            median_days=float(statistics.median(counts.elements())),
+            median_days=_median(counts, n),
             within_share=round(100 * within[measure] / n),
         )
     return found
+
+
+def _median(histogram: Counter[int], n: int) -> float:
+    """The median of ``n`` values given as value -> how many (without expanding them)."""
+    middle = [(n - 1) // 2, n // 2]  # the 0-based positions whose values are averaged
+    found: list[int] = []
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        while middle and middle[0] < seen:
+            found.append(value)
+            middle.pop(0)
+    return (found[0] + found[1]) / 2
 
 
 def _funnel(table: Table, sanctions_total: Count) -> dict[str, Count]:
