@@ -199,3 +199,25 @@ def test_the_refresh_is_a_scheduled_job_every_30_seconds():
     jobs = {job.name: job for job in jobs_discover()}
     assert jobs["transparency.stats_refresh"].every == dt.timedelta(seconds=30)
     assert "transparency.stats_reconcile" in jobs
+
+
+def test_a_first_build_claims_its_start_and_the_reconcile_finishes_a_broken_one(
+    body, submit, monkeypatch
+):
+    from tipoff.transparency import stats_rollup
+    from tipoff.transparency.models import RollupState
+
+    submit()
+    submit()
+
+    def dies(case_ids):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(stats_rollup, "_apply_batches", dies)
+    with pytest.raises(RuntimeError):
+        stats_refresh()
+    # Runs queued meanwhile follow changes only, instead of starting the whole build again.
+    assert RollupState.objects.get(pk=1).caught_up_to is not None
+    monkeypatch.undo()
+    stats_reconcile()
+    assert _cells() == _from_scratch()

@@ -400,6 +400,12 @@ def stats_refresh(*, now: dt.datetime | None = None) -> int:
     with transaction.atomic():
         state = _locked_state()
         since = state.caught_up_to
+        if since is None:
+            # The first run takes every case (minutes on a large database). Claim the
+            # start at once, so runs queued meanwhile only follow changes; if this one
+            # dies half-way, the daily reconcile finishes the job.
+            state.caught_up_to = now
+            state.save(update_fields=["caught_up_to"])
     if since is None:
         case_ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
     else:
