@@ -221,3 +221,21 @@ def test_a_first_build_claims_its_start_and_the_reconcile_finishes_a_broken_one(
     monkeypatch.undo()
     stats_reconcile()
     assert _cells() == _from_scratch()
+
+
+def test_speed_of_handling_counts_days_and_deadlines(body, staff, submit, handle):
+    from tipoff.transparency.models import StatsSettings
+
+    StatsSettings.objects.create(body=body.body, threshold=2)
+    cases = [submit().report.case for _ in range(3)]
+    for case in cases:
+        handle["accept"](case)
+    late = cases[0]
+    Case.objects.filter(pk=late.pk).update(acknowledged_at=late.created_at + dt.timedelta(days=9))
+    CaseEvent.objects.create(case=late, at=late.created_at, kind="intake", action="touch")
+    stats_refresh()
+    year = month_of(late.created_at).year
+    timing = stats_published(body=body.body, year=year).timing
+    assert timing["acknowledge"].median_days == 0  # two of three the same day
+    assert timing["acknowledge"].within_share == 67  # the third after 9 days (deadline 7)
+    assert timing["conclude"].median_days is None  # none concluded: fewer than the threshold
