@@ -199,12 +199,14 @@ def words() -> dict[tuple[str, str], list[str]]:
     from tipoff.office.actions import HANDLERS
     from tipoff.office.queues import QUEUES
     from tipoff.people.config_views import KINDS
+    from tipoff.transparency.notices_office import STEPS
 
     return {
         ("config", "kind"): list(KINDS),
         ("office", "name"): list(QUEUES),
         ("office", "action"): list(HANDLERS),
         ("people", "token"): ["not-a-real-setup-token"],
+        ("notices_office", "step"): list(STEPS),
     }
 
 

@@ -33,13 +33,17 @@ from tests.people.helpers import enrol
 from tipoff.people.demo import DEMO_PASSWORD
 from tipoff.people.models import Category, District, Role, Team, Unit, User
 
-STAFF_AREAS = ("office", "people", "attendance", "config", "channel_config")
+STAFF_AREAS = ("office", "people", "attendance", "config", "channel_config", "notices_office")
 # ops: /metrics answers only with the operator's token and shows counts, never a body's data.
 NOT_STAFF = (
     "reports",
     "api",
+    "api_docs",
     "channels",
     "transparency",
+    "notices",
+    "poster",
+    "open311",
     "set_language",
     "javascript-catalog",
     "ops",
@@ -111,9 +115,11 @@ def _world() -> dict[str, Any]:
     from tipoff.office import demo as office_demo
     from tipoff.people.demo import load_people
     from tipoff.people.services import body_create, body_key_grant, staff_create
+    from tipoff.transparency import demo as transparency_demo
 
     body_a, _recovery, staff_a = load_people()
     office_demo.load(body_a, staff_a)
+    transparency_demo.load(body_a, staff_a)
     attendance_demo.load(body_a, staff_a)
     account_create(
         body=body_a, kind="telegram", label="Demo Telegram", credentials={"bot_token": "1:x"}

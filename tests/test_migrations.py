@@ -82,10 +82,12 @@ def test_free_text_districts_become_the_list_or_are_sealed(migrate):
             reporter_wrapped_key=b"k",
             content=b"c",
         )
-    migrate(("reports", "0002_district_from_list"))
+    after = migrate(("reports", "0002_district_from_list"))
     from tipoff.people.models import District
-    from tipoff.people.models import Team as TeamNow
     from tipoff.people.models import Unit as UnitNow
+
+    # Teams as the database has them at this point (later migrations add columns).
+    TeamNow = after.get_model("people", "Team")
     from tipoff.reports.models import Report as ReportNow
 
     assert UnitNow.objects.get(pk=unit.pk).district.name_zh == "东城区"
@@ -217,3 +219,20 @@ def test_attendance_templates_are_sealed_again_under_the_vault(migrate):
 
     row = EnrollmentNow.objects.get(employee_id=employee.pk)
     assert open_vectors(bytes(row.template), label=label)[0].tolist() == [0.0, 1.0, 2.0, 3.0]
+
+
+def test_required_questions_become_essential(migrate):
+    apps = migrate(("people", "0007_body_retention_days"))
+    body, _pair = _body(apps)
+    Category = apps.get_model("people", "Category")
+    old = [
+        {"key": "plate", "label_zh": "车牌号", "type": "text", "required": True},
+        {"key": "seen_at", "label_zh": "地点", "type": "text", "required": False},
+    ]
+    category = Category.objects.create(body=body, code="cars", name_zh="公车", questions=old)
+    migrate(("people", "0008_question_essential"))
+    from tipoff.people.models import Category as CategoryNow
+
+    questions = CategoryNow.objects.get(pk=category.pk).questions
+    assert [(q["key"], q["essential"]) for q in questions] == [("plate", True), ("seen_at", False)]
+    assert not any("required" in q for q in questions)

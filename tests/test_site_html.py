@@ -66,6 +66,9 @@ GET_PAGES = [
     "/report/official_cars/",
     "/followup/",
     "/offline/",
+    "/notices/",
+    "/teams/print/",
+    "/teams/poster/",
     "/no-such-page/",
 ]
 

@@ -20,6 +20,11 @@ CATALOGUES = {
         "Send report",
     ],
     "reports/locale/zh_Hans/LC_MESSAGES/djangojs.po": ["Draft saved on this device.", "Sending…"],
+    "transparency/locale/zh_Hans/LC_MESSAGES/django.po": [
+        "Notices of typical cases",
+        "Preview: exactly what will be public",
+        "Opening hours",
+    ],
 }
 
 

@@ -2,7 +2,8 @@
 
 The OpenAPI document is served at /api/v1/openapi.json. ninja's interactive
 docs page is switched off: it loads Swagger UI from a CDN, and our pages load
-nothing from other hosts.
+nothing from other hosts. People read the API at /api/docs/ instead
+(``tipoff.views.api_docs``: Swagger UI vendored under static/vendor/swagger-ui/).
 
 CSRF: the API is for programs, not browsers. It sets and reads no cookies (a
 reporter proves who they are with the receipt in the ``X-Receipt`` header),

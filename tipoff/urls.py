@@ -10,6 +10,7 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_control, cache_page
 from django.views.i18n import JavaScriptCatalog
 
+from tipoff import views
 from tipoff.api import api
 
 
@@ -30,6 +31,7 @@ _catalogue = cache_control(public=True, max_age=365 * 86400, immutable=True)(
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/docs/", views.api_docs, name="api_docs"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("office/config/channels/", include("tipoff.channels.config_urls")),
@@ -39,6 +41,11 @@ urlpatterns = [
     path("channels/", include("tipoff.channels.urls")),
     path("attendance/", include("tipoff.attendance.urls")),
     path("transparency/", include("tipoff.transparency.urls")),
+    # Notices of typical cases, the team directory on paper, Open311 (transparency app).
+    path("office/notices/", include("tipoff.transparency.notices_office_urls")),
+    path("notices/", include("tipoff.transparency.notices_urls")),
+    path("teams/", include("tipoff.transparency.poster_urls")),
+    path("open311/v2/", include("tipoff.transparency.open311_urls")),
     path("", include("tipoff.ops.urls")),
     path("", include("tipoff.reports.urls")),
     *i18n_patterns(

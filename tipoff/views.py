@@ -19,7 +19,7 @@ from django.templatetags.static import static
 from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 THEME_COLOUR = "#9b1b1f"
 BACKGROUND_COLOUR = "#ffffff"
@@ -125,7 +125,7 @@ def _icon(size: int, purpose: str = "any") -> dict[str, str]:
     return {"src": static(name), "sizes": f"{size}x{size}", "type": "image/png", "purpose": purpose}
 
 
-@require_GET
+@require_safe
 def manifest(request: HttpRequest) -> HttpResponse:
     english = (get_language() or "").startswith("en")
     data = {
@@ -161,7 +161,7 @@ def _shell_version(urls: list[str]) -> str:
     return digest.hexdigest()[:16]
 
 
-@require_GET
+@require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
     shell = [static(name) for name in SHELL_STATIC]
     offline_url = "/offline/"
@@ -176,6 +176,24 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def offline(request: HttpRequest) -> HttpResponse:
     return render(request, "offline.html")
+
+
+# Swagger UI sets style attributes on its elements; scripts stay 'self' only.
+API_DOCS_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@require_safe
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """The API described for people: Swagger UI, vendored, reading /api/v1/openapi.json."""
+    from django.urls import reverse
+
+    response = render(request, "api_docs.html", {"schema_url": reverse("api:openapi-json")})
+    response["Content-Security-Policy"] = API_DOCS_CSP
+    return response

@@ -33,7 +33,7 @@ CATALOGUE = Catalogue(
                     "label_zh": "车牌号",
                     "label_en": "Plate",
                     "type": "text",
-                    "required": True,
+                    "essential": True,
                 },
                 {"key": "n", "label_zh": "人数", "label_en": "People", "type": "number"},
                 {"key": "d", "label_zh": "日期", "label_en": "Date", "type": "date"},

@@ -147,22 +147,44 @@ def _to_review(driver: Any, category: str) -> str:
 def test_changing_the_category_from_the_review_asks_its_questions(
     client: Any, body: Any, content_of: Any
 ) -> None:
-    """Issue 9: it went straight back to the review, and the new category's required
+    """Issue 9: it went straight back to the review, and the new category's essential
     question then made every confirm fail until the reporter cancelled."""
+    cars = body.category("official_cars")
+    cars.questions[0]["essential"] = True
+    cars.save()
     telegram = TelegramDriver(client, body.body)
     _to_review(telegram, "1")  # bureaucratism: no extra questions
     review = telegram.say("1")  # anonymous
     assert "7. Files" in review
     assert "kind of misconduct" in telegram.say("1")  # change the kind…
-    asked = telegram.say("5")  # …to misuse of official cars: its plate is required
-    assert "Licence plate" in asked and "(required)" in asked
-    assert "(required)" in telegram.say("skip")  # cannot be skipped
+    asked = telegram.say("5")  # …to misuse of official cars: its plate is essential
+    assert "Licence plate" in asked and "An answer is needed" in asked
     telegram.say("粤B12345")
     review = telegram.say("In the car park of the city hall")
     assert "粤B12345" in review and "7. Details for this kind" in review
     assert "9. Your identity" in review
     receipt_in(telegram.say("confirm"))
     assert content_of(Report.objects.get()).answers["plate"] == "粤B12345"
+
+
+@pytest.mark.django_db
+def test_dont_know_answers_an_essential_question(client: Any, body: Any, content_of: Any) -> None:
+    """Issue 15: a witness who missed the plate number can still report the car."""
+    cars = body.category("official_cars")
+    cars.questions[0]["essential"] = True
+    cars.save()
+    wechat = WeChatDriver(client, body.body, safe=False)
+    for text in ("中文", "1", "5", "跳过", "跳过", "跳过", "跳过"):
+        wechat.say(text)
+    asked = wechat.say("局长开公车送孩子上学，每天早上都这样。")
+    assert "车牌号" in asked and "不清楚" in asked
+    assert "看到车辆的地点" in wechat.say("不清楚")  # accepted: the next question
+    wechat.say("学校门口")
+    wechat.say("完成")
+    review = wechat.say("1")
+    assert "车牌号: 不清楚" in review
+    receipt_in(wechat.say("确认"))
+    assert content_of(Report.objects.get()).answers == {"plate": "?", "seen_at": "学校门口"}
 
 
 @pytest.mark.django_db

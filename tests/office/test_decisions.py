@@ -79,8 +79,8 @@ def test_approval_tells_the_reporter_the_outcome_without_names(submit, staff, bo
     text = " ".join(status.details)
     assert (
         "Partly founded" in text
-        and "Serious Party warning × 1" in text
-        and "Criticism and education × 1" in text
+        and "Measures taken: Criticism and education (1 person); Serious Party warning (1 person)."
+        in text
     )
     assert "cost was repaid" in text
     assert "Wang Wu" not in text and "Invoice" not in text
@@ -94,7 +94,7 @@ def test_outcome_is_shown_in_chinese_too(make_case):
     case = make_case("closed")
     with translation.override("zh-hans"):
         text = " ".join(case_status_for_reporter(case).details)
-    assert "属实" in text and "警告 × 1" in text
+    assert "属实" in text and "处理措施：警告（1 人）。" in text and "×" not in text
 
 
 @pytest.mark.parametrize(

@@ -140,7 +140,7 @@ def test_report_to_outcome(phone, tablet, live_server, body, demo_password, cons
     # The reporter sees the outcome.
     phone.reload()
     status = phone.locator("section.status").inner_text()
-    assert "已办结" in status and "属实" in status and "警告 × 1" in status
+    assert "已办结" in status and "属实" in status and "警告（1 人）" in status
     assert "已对相关责任人作出处理" in status
     assert "王五" not in status  # measures are told without names
 

@@ -8,6 +8,7 @@ import io
 import pytest
 
 from tipoff.audit.models import AuditEvent
+from tipoff.office import queues
 
 pytestmark = pytest.mark.django_db
 
@@ -93,11 +94,20 @@ def test_search_finds_words_inside_encrypted_reports_and_is_audited(
     assert "clerk" not in str(event.details).lower()  # what was searched for is not kept
 
 
-def test_search_only_covers_what_the_user_may_read(client, make_case, people, sign_in):
+@pytest.mark.parametrize("ids_per_query", [2000, 0])  # by ids, or the whole queue's ids
+def test_search_only_covers_what_the_user_may_read(
+    client, make_case, people, sign_in, monkeypatch, ids_per_query
+):
+    monkeypatch.setattr(queues, "IDS_PER_QUERY", ids_per_query)
     hidden = make_case("investigating", what="金鼎酒店的宴请另有一次。")
     sign_in(client, people["outsider"])
     page = client.get("/office/queue/all/", {"q": "金鼎酒店"}).content.decode()
     assert hidden.reference not in page
+    client.logout()
+    sign_in(client, people["teammate"])  # sees the team's case, not another untriaged one
+    untriaged = make_case("received", what="金鼎酒店门口停着公车。")
+    page = client.get("/office/queue/all/", {"q": "金鼎酒店"}).content.decode()
+    assert hidden.reference in page and untriaged.reference not in page
 
 
 def test_csv_export_has_clear_fields_only_and_is_audited(client, make_case, people, sign_in):
@@ -131,3 +141,13 @@ def test_an_empty_queue_pages_without_an_error(client, people, sign_in):
     sign_in(client, people["admin"])  # the demo administrator is in no team
     response = client.get("/office/queue/team/")
     assert response.status_code == 200
+
+
+def test_a_deadline_queue_is_the_same_query_all_minute_so_its_count_is_reused(people):
+    import time_machine
+
+    sql = []
+    for second in (1, 59):
+        with time_machine.travel(f"2026-11-30 09:15:{second:02d}Z"):
+            sql.append(str(queues.queue_cases(user=people["leader"], queue="overdue").query))
+    assert sql[0] == sql[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -206,9 +207,10 @@ def test_audit_page_for_auditors_with_chain_check(client, make_case, people, sig
     assert response.status_code == 200
     page = response.content.decode()
     assert "case.approve" in page and ("intact" in page or "完整" in page)
+    # A reference that names no case is refused (it once silently listed everything).
     assert (
         client.get("/office/audit/", {"action": "case.", "case": "abc", "page": "x"}).status_code
-        == 200
+        == 400
     )
 
 
@@ -234,3 +236,14 @@ def test_no_staff_page_is_kept_in_a_cache(client, make_case, people, sign_in):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "no-store" in response.get("Cache-Control", ""), url
+
+
+def test_the_case_page_says_when_the_reporter_did_not_know(
+    client, make_case, people, sign_in, body
+):
+    case = make_case(
+        "received", category_id=body.category("official_cars").pk, answers={"plate": "?"}
+    )
+    sign_in(client, people["admin"])
+    page = client.get(f"/office/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r"<dt>Licence plate</dt><dd>I don&#x27;t know</dd>", page)

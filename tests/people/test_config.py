@@ -80,11 +80,14 @@ def test_a_team_is_edited_and_the_change_is_audited(admin_client, body):
         "districts": [d.pk for d in District.objects.filter(body=body.body)[:1]],
         "phone": "0571-1234",
         "email": "",
+        "hours_zh": "周一至周五 9:00–17:00",
+        "hours_en": "Mon–Fri 9:00–17:00",
         "order": 0,
     }
     assert admin_client.post(f"/office/config/teams/{team.pk}/", data).status_code == 302
     team.refresh_from_db()
     assert team.name_en == "Renamed Team" and team.districts.count() == 1
+    assert (team.hours_zh, team.hours_en) == ("周一至周五 9:00–17:00", "Mon–Fri 9:00–17:00")
     event = AuditEvent.objects.filter(action="config.changed", object_id=str(team.pk)).get()
     assert "name_en" in event.details["fields"] and event.actor.username == "demo-admin"
 
@@ -102,6 +105,7 @@ def test_a_category_and_its_questions(admin_client, body):
         "q-0-label_zh": "金额",
         "q-0-label_en": "Amount",
         "q-0-type": "number",
+        "q-0-essential": "on",
         "q-1-key": "where_kind",
         "q-1-label_zh": "场所",
         "q-1-type": "choice",
@@ -110,6 +114,7 @@ def test_a_category_and_its_questions(admin_client, body):
     assert admin_client.post("/office/config/categories/new/", data).status_code == 302
     category = Category.objects.get(body=body.body, code="waste")
     assert [q["key"] for q in category.questions] == ["amount", "where_kind"]
+    assert [q["essential"] for q in category.questions] == [True, False]
     assert category.questions[1]["choices"][1] == {
         "value": "club",
         "label_zh": "会所",

@@ -37,7 +37,8 @@ def test_categories_carry_their_questions_in_the_request_language(client, body):
         "key": "plate",
         "label": "Licence plate",
         "type": "text",
-        "required": True,
+        "essential": False,
+        "required": False,
         "choices": [],
     }
     cars_zh = next(c for c in chinese if c["code"] == "official_cars")
@@ -59,7 +60,7 @@ def test_choice_questions_list_their_choices(client, body):
     category.save()
     other = next(c for c in _get(client, "/api/v1/categories").json() if c["code"] == "other")
     assert other["questions"][0]["choices"] == [{"value": "city", "label": "City"}]
-    assert other["questions"][0]["required"] is False
+    assert other["questions"][0]["essential"] is False
 
 
 @pytest.mark.django_db

@@ -208,7 +208,6 @@ BAD_JSON_BODIES = [
     pytest.param(_report(answers=["a"]), "answers", id="answers-list"),
     pytest.param(_report(answers={"people": {"a": 1}}), "answers", id="answer-object"),
     pytest.param(_report(answers={"people": "many"}), "answers.people", id="answer-not-number"),
-    pytest.param(_report(category="official_cars"), "answers.plate", id="required-answer"),
     pytest.param(_report(body="nowhere"), "body", id="unknown-body"),
     pytest.param(_report(wht="typo"), "wht", id="unknown-field"),
     pytest.param(_report(what="x" * 6000), "what", id="what-too-long"),
@@ -480,3 +479,14 @@ def test_the_receipt_appears_in_no_log_and_no_header(client, body, caplog):
     logged = caplog.text + " ".join(str(r.args) for r in caplog.records)
     assert receipt not in logged and receipts.display(receipt) not in logged
     assert "1" * settings.RECEIPT_DIGITS not in logged
+
+
+@pytest.mark.django_db
+def test_an_essential_question_takes_i_dont_know(client, body):
+    cars = body.category("official_cars")
+    cars.questions[0]["essential"] = True
+    cars.save()
+    refused = _post_json(client, _report(category="official_cars"))
+    assert refused.status_code == 400 and "answers.plate" in refused.content.decode()
+    answered = _post_json(client, _report(category="official_cars", answers={"plate": "?"}))
+    assert answered.status_code == 201, answered.content

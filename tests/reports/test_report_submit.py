@@ -21,6 +21,7 @@ from tipoff.reports.selectors import (
     report_thread,
 )
 from tipoff.reports.services import EvidenceFile, SubmissionInvalid, message_post, reporter_open
+from tipoff.reports.validation import DONT_KNOW
 
 
 def _stored_files() -> list[Path]:
@@ -160,7 +161,9 @@ def test_a_failure_while_storing_removes_written_files(submit, gps_jpeg, monkeyp
 
 @pytest.mark.django_db
 def test_category_questions_are_checked(submit, body):
-    cars = body.category("official_cars")  # plate number is required
+    cars = body.category("official_cars")
+    cars.questions[0]["essential"] = True  # the body insists on the plate number
+    cars.save()
     with pytest.raises(SubmissionInvalid) as caught:
         submit(category_id=cars.pk, answers={})
     assert "answers.plate" in caught.value.errors
@@ -174,6 +177,35 @@ def test_category_questions_are_checked(submit, body):
         data_key=report_data_key(report=result.report, body_private_key=body.private_key),
     )
     assert content.answers == {"plate": "浙A·12345"}
+
+
+@pytest.mark.django_db
+def test_no_demo_category_needs_its_extra_questions(submit, body):
+    """Issue 15: a witness who missed the plate number could not report a car."""
+    from tipoff.people.models import Category
+
+    categories = Category.objects.filter(body=body.body)
+    assert categories.count() == 10
+    for category in categories:
+        assert not any(q.get("essential") for q in category.questions)
+        assert submit(category_id=category.pk, answers={}).report.category == category
+
+
+@pytest.mark.django_db
+def test_i_dont_know_answers_even_an_essential_question(submit, body):
+    cars = body.category("official_cars")
+    cars.questions[0]["essential"] = True
+    cars.save()
+    for said in ("?", "不清楚", "Don’t know"):
+        result = submit(category_id=cars.pk, answers={"plate": said, "seen_at": "不知道"})
+        content = report_content(
+            report=result.report,
+            data_key=report_data_key(report=result.report, body_private_key=body.private_key),
+        )
+        assert content.answers == {"plate": DONT_KNOW, "seen_at": DONT_KNOW}
+    with pytest.raises(SubmissionInvalid) as caught:
+        submit(category_id=cars.pk, answers={"plate": "  "})
+    assert "不清楚" in " ".join(caught.value.errors["answers.plate"])
 
 
 @pytest.mark.django_db

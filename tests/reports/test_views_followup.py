@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -238,3 +239,13 @@ def test_status_explains_a_rejection_with_its_reason(client, filed):
     assert "Not accepted" in page
     assert "Your report could not be accepted." in page
     assert "Outside the commission&#x27;s remit: please contact the court." in page
+
+
+def test_i_dont_know_reads_as_such_on_the_follow_up_page(client, submit, body):
+    cars = body.category("official_cars")
+    filed = submit(category_id=cars.pk, answers={"plate": "不清楚", "seen_at": "学校门口"})
+    sign_in(client, filed.receipt_display)
+    html = client.get(REPORT).content.decode()
+    assert re.search(r"<dt>车牌号</dt><dd>不清楚</dd>", html)
+    english = client.get(REPORT, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r"<dt>Licence plate</dt><dd>I don&#x27;t know</dd>", english)

@@ -156,9 +156,8 @@ def test_validation_errors_keep_input_and_give_400(client, body):
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "请检查标出的栏目" in page
-    assert "请至少用一句话描述发生了什么。" in page  # what: too short
-    assert "此问题需要回答。" in page  # the required licence plate
+    assert "有问题需要更正" in page
+    assert "请至少写10个字，描述发生了什么。" in page  # what: too short
     assert "实名举报需要填写您的姓名。" in page
     assert "请填写电话号码或电子邮箱。" in page
     assert 'value="赵六"' in page and "not a contact" in page and "短</textarea>" in page
@@ -182,7 +181,7 @@ def test_empty_report_lists_every_problem_at_once(client, body):
     response = client.post("/report/official_cars/", {"identity": "anonymous"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "请至少用一句话描述发生了什么。" in page and "此问题需要回答。" in page
+    assert "请至少写10个字，描述发生了什么。" in page and "此问题需要回答。" not in page
 
 
 def test_future_date_is_refused_by_the_service(client, body):
@@ -326,3 +325,105 @@ def test_broken_multipart_is_400_in_the_users_language(client, body, content_typ
     )
     assert en.status_code == 400 and "The upload was incomplete" in en.content.decode()
     assert Report.objects.count() == 0
+
+
+def _answers_of(body, report):
+    from tipoff.reports.selectors import report_content, report_data_key
+
+    key = report_data_key(report=report, body_private_key=body.private_key)
+    return report_content(report=report, data_key=key).answers
+
+
+def test_every_question_offers_i_dont_know_and_none_blocks(client, body):
+    """Issue 15: the plate number was required, with no "I don't know"."""
+    page = client.get("/report/official_cars/").content.decode()
+    assert 'name="answer_plate__unknown"' in page and 'name="answer_seen_at__unknown"' in page
+    assert "不清楚" in page
+    plate = re.search(r"<input[^>]*name=\"answer_plate\"[^>]*>", page)
+    assert plate and "required" not in plate.group(0)
+    response = client.post(
+        "/report/official_cars/",
+        form(body, what="局长开公车送孩子上学，每天早上都这样。", answer_plate=""),
+    )
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert _answers_of(body, Report.objects.get()) == {}
+
+
+def test_i_dont_know_is_an_answer_to_an_essential_question(client, body):
+    cars = body.category("official_cars")
+    cars.questions[0]["essential"] = True
+    cars.questions.append(
+        {
+            "key": "colour",
+            "label_zh": "车身颜色",
+            "label_en": "Colour",
+            "type": "choice",
+            "choices": [{"value": "black", "label_zh": "黑色", "label_en": "Black"}],
+        }
+    )
+    cars.save()
+    page = client.get("/report/official_cars/").content.decode()
+    assert "选填" not in re.search(r'for="id_answer_plate">[^<]*(<span[^<]*</span>)?', page)[0]
+    assert '<option value="?">不清楚</option>' in page
+    what = "局长开公车送孩子上学，每天早上都这样。"
+    refused = client.post("/report/official_cars/", form(body, what=what))
+    assert refused.status_code == 400 and Report.objects.count() == 0
+    response = client.post(
+        "/report/official_cars/",
+        form(body, what=what, answer_plate__unknown="on", answer_colour="?", submission="t2"),
+    )
+    assert response.status_code == 200
+    report = Report.objects.get()
+    assert _answers_of(body, report) == {"plate": "?", "colour": "?"}
+
+
+def test_error_summary_names_and_links_each_field_and_the_title_says_error(client, body):
+    """Issue 15: the summary only said "please check the marked fields"."""
+    response = client.post(
+        "/report/banqueting/",
+        form(body, what="有人违规。", identity="named", reporter_contact="x", evidence=[jpeg()]),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert re.search(r"<title>错误：", page)
+    summary = re.search(r'<div class="error-summary"[^>]*>(.*?)</div>', page, re.S)
+    assert summary, "an error summary"
+    opening = re.search(r'<div class="error-summary"[^>]*>', page)[0]
+    assert 'tabindex="-1"' in opening and "autofocus" in opening and "role=" not in opening
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary.group(1))
+    assert links == [
+        ("id_what", "问题描述：请至少写10个字，描述发生了什么。"),
+        ("id_reporter_name", "您的姓名：实名举报需要填写您的姓名。"),
+        ("id_reporter_contact", "您的电话号码或电子邮箱：请填写电话号码或电子邮箱。"),
+    ]
+    for anchor, _text in links:
+        assert f'id="{anchor}"' in page
+    english = client.post(
+        "/report/banqueting/", form(body, what="short"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert re.search(r"<title>Error: ", english)
+    assert '<a href="#id_what">What happened: ' in english
+
+
+def test_the_minimum_length_is_stated_before_anyone_is_refused(client, body):
+    page = client.get("/report/banqueting/").content.decode()
+    hint = re.search(r'<p class="hint" id="id_what_helptext">([^<]+)</p>', page)
+    assert hint and "至少10个字" in hint.group(1)
+    assert re.search(r'<textarea[^>]*minlength="10"', page)
+    assert "<title>错误" not in page and "error-summary" not in page
+    english = client.get("/report/banqueting/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "At least 10 characters." in english
+
+
+def test_the_receipt_form_summary_links_the_code_field(client, body):
+    response = client.post("/followup/", {"code": "1234"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert re.search(r"<title>错误：", page)
+    assert '<a href="#id_code">查询码：查询码共有 20 位数字' in page
+
+
+def test_the_receipt_form_says_how_many_digits_before_anyone_types(client, body, settings):
+    page = client.get("/followup/").content.decode()
+    hint = re.search(r'<p class="hint" id="id_code_helptext">([^<]+)</p>', page)
+    assert hint and f"{settings.RECEIPT_DIGITS}位" in hint.group(1).replace(" ", "")

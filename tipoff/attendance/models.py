@@ -31,7 +31,10 @@ class Site(Bilingual):
     """A place with kiosks: a court, an office building."""
 
     body = models.ForeignKey(
-        "people.Body", on_delete=models.CASCADE, related_name="attendance_sites"
+        "people.Body",
+        on_delete=models.CASCADE,
+        related_name="attendance_sites",
+        verbose_name=_("body"),
     )
     timezone = models.CharField(_("time zone"), max_length=64, default=settings.TIME_ZONE)
     # A stricter threshold for a large site (see docs/attendance.md); empty = the engine's.
@@ -44,9 +47,13 @@ class Site(Bilingual):
         _("keep check-in snapshots for (days)"), default=3
     )
     # Bumped by every enrollment change, so each web process knows when to reload.
-    gallery_version = models.PositiveBigIntegerField(default=0, editable=False)
+    gallery_version = models.PositiveBigIntegerField(
+        default=0, editable=False, verbose_name=_("gallery version")
+    )
     # Tells a recreated site from an old one with the same id (cached galleries).
-    gallery_epoch = models.UUIDField(default=uuid.uuid4, editable=False)
+    gallery_epoch = models.UUIDField(
+        default=uuid.uuid4, editable=False, verbose_name=_("gallery epoch")
+    )
 
     class Meta:
         verbose_name = _("attendance site")
@@ -58,7 +65,10 @@ class Schedule(models.Model):
     """Working hours. An end at or before the start means the shift runs overnight."""
 
     body = models.ForeignKey(
-        "people.Body", on_delete=models.CASCADE, related_name="attendance_schedules"
+        "people.Body",
+        on_delete=models.CASCADE,
+        related_name="attendance_schedules",
+        verbose_name=_("body"),
     )
     name = models.CharField(_("name"), max_length=100)
     start = models.TimeField(_("starts at"))
@@ -98,7 +108,10 @@ class CalendarDay(models.Model):
     """An exception to the weekly pattern: a public holiday or a swapped working day (调休)."""
 
     body = models.ForeignKey(
-        "people.Body", on_delete=models.CASCADE, related_name="attendance_calendar"
+        "people.Body",
+        on_delete=models.CASCADE,
+        related_name="attendance_calendar",
+        verbose_name=_("body"),
     )
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=10, choices=DayKind.choices)
@@ -134,11 +147,17 @@ class Employee(models.Model):
     schedule = models.ForeignKey(
         Schedule, on_delete=models.PROTECT, related_name="employees", verbose_name=_("schedule")
     )
-    pin_hash = models.CharField(max_length=200, blank=True, editable=False)
-    pin_failures = models.PositiveSmallIntegerField(default=0, editable=False)
-    pin_locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    pin_hash = models.CharField(
+        max_length=200, blank=True, editable=False, verbose_name=_("pin hash")
+    )
+    pin_failures = models.PositiveSmallIntegerField(
+        default=0, editable=False, verbose_name=_("pin failures")
+    )
+    pin_locked_until = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("pin locked until")
+    )
     active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("employee")
@@ -155,21 +174,34 @@ class Employee(models.Model):
 class Consent(models.Model):
     """An employee's consent to face recognition: who recorded it, when, which text."""
 
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="consents")
-    text_version = models.CharField(max_length=20)
-    given_at = models.DateTimeField()
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="consents", verbose_name=_("employee")
+    )
+    text_version = models.CharField(max_length=20, verbose_name=_("text version"))
+    given_at = models.DateTimeField(_("given at"))
     how = models.CharField(
-        max_length=20
+        max_length=20, verbose_name=_("how")
     )  # "kiosk" (the employee tapped) or "paper" (admin recorded)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, verbose_name=_("withdrawn at"))
     withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
     )
 
     class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
         ordering = ["-given_at"]
 
 
@@ -180,19 +212,29 @@ class Enrollment(models.Model):
     tombstone (``active`` false) so every process's gallery drops the person.
     """
 
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="enrollments")
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="enrollments")
-    engine = models.CharField(max_length=40)
-    photo_count = models.PositiveSmallIntegerField(default=0)
-    template = models.BinaryField(default=b"")  # encrypted float32 vector
-    embeddings = models.BinaryField(default=b"")  # encrypted float32 matrix, one row per photo
-    active = models.BooleanField(default=True)
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("employee")
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("site")
+    )
+    engine = models.CharField(max_length=40, verbose_name=_("engine"))
+    photo_count = models.PositiveSmallIntegerField(default=0, verbose_name=_("photo count"))
+    template = models.BinaryField(
+        default=b"", verbose_name=_("template")
+    )  # encrypted float32 vector
+    embeddings = models.BinaryField(
+        default=b"", verbose_name=_("embeddings")
+    )  # encrypted float32 matrix, one row per photo
+    active = models.BooleanField(default=True, verbose_name=_("active"))
     version = models.PositiveBigIntegerField(
-        db_index=True
+        db_index=True, verbose_name=_("version")
     )  # the site's gallery_version at the change
-    updated_at = models.DateTimeField()
+    updated_at = models.DateTimeField(_("updated at"))
 
     class Meta:
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
         constraints = [
             models.UniqueConstraint(
                 fields=["employee", "site"], name="attendance_enrollment_per_site"
@@ -208,13 +250,23 @@ class Kiosk(models.Model):
         Site, on_delete=models.CASCADE, related_name="kiosks", verbose_name=_("site")
     )
     name = models.CharField(_("name"), max_length=100)
-    token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    pairing_code_hash = models.CharField(max_length=64, blank=True, editable=False)
-    pairing_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
-    paired_at = models.DateTimeField(null=True, blank=True, editable=False)
-    last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    token_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, editable=False, verbose_name=_("token hash")
+    )
+    pairing_code_hash = models.CharField(
+        max_length=64, blank=True, editable=False, verbose_name=_("pairing code hash")
+    )
+    pairing_expires_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("pairing expires at")
+    )
+    paired_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("paired at")
+    )
+    last_seen_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("last seen at")
+    )
     active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("kiosk")
@@ -228,23 +280,40 @@ class Kiosk(models.Model):
 class Challenge(models.Model):
     """A liveness challenge issued to a kiosk: usable once, for a short time."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kiosk = models.ForeignKey(Kiosk, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20)
-    expires_at = models.DateTimeField()
-    used = models.BooleanField(default=False)
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("id")
+    )
+    kiosk = models.ForeignKey(
+        Kiosk, on_delete=models.CASCADE, related_name="+", verbose_name=_("kiosk")
+    )
+    kind = models.CharField(max_length=20, verbose_name=_("kind"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used = models.BooleanField(default=False, verbose_name=_("used"))
+
+    class Meta:
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
 
 
 class EnrollmentCode(models.Model):
     """A one-time code an administrator gives an employee to enroll at a kiosk."""
 
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
-    code_hash = models.CharField(max_length=64, unique=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="+", verbose_name=_("employee")
     )
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
+    code_hash = models.CharField(max_length=64, unique=True, verbose_name=_("code hash"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("used at"))
+
+    class Meta:
+        verbose_name = _("enrollment code")
+        verbose_name_plural = _("enrollment codes")
 
 
 class Direction(models.TextChoices):
@@ -264,31 +333,52 @@ class Attempt(models.Model):
     """One try at a kiosk. Doubtful ones keep an encrypted snapshot until reviewed."""
 
     key = models.UUIDField(
-        default=uuid.uuid4, editable=False, unique=True
+        default=uuid.uuid4, editable=False, unique=True, verbose_name=_("key")
     )  # binds the snapshot's ciphertext
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="attempts")
-    kiosk = models.ForeignKey(Kiosk, on_delete=models.SET_NULL, null=True, related_name="attempts")
-    at = models.DateTimeField(db_index=True)
-    direction = models.CharField(max_length=3, choices=Direction.choices)
-    outcome = models.CharField(max_length=20, choices=Outcome.choices)
-    reason = models.CharField(max_length=40, blank=True)
-    employee = models.ForeignKey(
-        Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts"
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("site")
     )
-    distance = models.FloatField(null=True, blank=True)
+    kiosk = models.ForeignKey(
+        Kiosk,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="attempts",
+        verbose_name=_("kiosk"),
+    )
+    at = models.DateTimeField(db_index=True, verbose_name=_("at"))
+    direction = models.CharField(
+        max_length=3, choices=Direction.choices, verbose_name=_("direction")
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, verbose_name=_("outcome"))
+    reason = models.CharField(max_length=40, blank=True, verbose_name=_("reason"))
+    employee = models.ForeignKey(
+        Employee,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attempts",
+        verbose_name=_("employee"),
+    )
+    distance = models.FloatField(null=True, blank=True, verbose_name=_("distance"))
     # Encrypted JPEG of a few frames side by side (reference, blink, turn), for
     # administrators only: kept for review (doubtful, not live, PIN) or, for an
     # accepted check-in, for the site's short ``checkin_snapshot_days``.
-    snapshot = models.BinaryField(null=True, blank=True)
-    needs_review = models.BooleanField(default=False, db_index=True)
-    purge_after = models.DateTimeField(null=True, blank=True)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    snapshot = models.BinaryField(null=True, blank=True, verbose_name=_("snapshot"))
+    needs_review = models.BooleanField(default=False, db_index=True, verbose_name=_("needs review"))
+    purge_after = models.DateTimeField(null=True, blank=True, verbose_name=_("purge after"))
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
-    review_result = models.CharField(max_length=20, blank=True)
+    review_result = models.CharField(max_length=20, blank=True, verbose_name=_("review result"))
 
     class Meta:
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
         ordering = ["-at"]
 
 
@@ -301,24 +391,44 @@ class Method(models.TextChoices):
 class Event(models.Model):
     """A check-in or check-out. PIN and manual events are flagged."""
 
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(db_index=True)
-    direction = models.CharField(max_length=3, choices=Direction.choices)
-    method = models.CharField(max_length=10, choices=Method.choices)
-    distance = models.FloatField(null=True, blank=True)
-    flagged = models.BooleanField(default=False)
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="events", verbose_name=_("employee")
+    )
+    at = models.DateTimeField(db_index=True, verbose_name=_("at"))
+    direction = models.CharField(
+        max_length=3, choices=Direction.choices, verbose_name=_("direction")
+    )
+    method = models.CharField(max_length=10, choices=Method.choices, verbose_name=_("method"))
+    distance = models.FloatField(null=True, blank=True, verbose_name=_("distance"))
+    flagged = models.BooleanField(default=False, verbose_name=_("flagged"))
     kiosk = models.ForeignKey(
-        Kiosk, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Kiosk,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kiosk"),
     )
     attempt = models.ForeignKey(
-        Attempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+        Attempt,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("attempt"),
     )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("entered by"),
     )
-    reason = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(max_length=300, blank=True, verbose_name=_("reason"))
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["at"]
         indexes = [models.Index(fields=["employee", "at"])]
 
@@ -338,17 +448,23 @@ class Status(models.TextChoices):
 class DailyRecord(models.Model):
     """One employee's day (the day a shift starts), recomputed whenever its inputs change."""
 
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="records")
-    date = models.DateField(db_index=True)
-    status = models.CharField(max_length=20, choices=Status.choices)
-    arrival = models.DateTimeField(null=True, blank=True)
-    departure = models.DateTimeField(null=True, blank=True)
-    late_minutes = models.PositiveIntegerField(default=0)
-    early_minutes = models.PositiveIntegerField(default=0)
-    corrected = models.BooleanField(default=False)
-    flagged = models.BooleanField(default=False)  # a PIN or manual event counted
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="records", verbose_name=_("employee")
+    )
+    date = models.DateField(db_index=True, verbose_name=_("date"))
+    status = models.CharField(max_length=20, choices=Status.choices, verbose_name=_("status"))
+    arrival = models.DateTimeField(null=True, blank=True, verbose_name=_("arrival"))
+    departure = models.DateTimeField(null=True, blank=True, verbose_name=_("departure"))
+    late_minutes = models.PositiveIntegerField(default=0, verbose_name=_("late minutes"))
+    early_minutes = models.PositiveIntegerField(default=0, verbose_name=_("early minutes"))
+    corrected = models.BooleanField(default=False, verbose_name=_("corrected"))
+    flagged = models.BooleanField(
+        default=False, verbose_name=_("flagged")
+    )  # a PIN or manual event counted
 
     class Meta:
+        verbose_name = _("daily record")
+        verbose_name_plural = _("daily records")
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(fields=["employee", "date"], name="attendance_record_per_day")
@@ -364,51 +480,72 @@ class LeaveKind(models.TextChoices):
 
 
 class Leave(models.Model):
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="leaves")
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="leaves", verbose_name=_("employee")
+    )
     start = models.DateField(_("first day"))
     end = models.DateField(_("last day"))
     kind = models.CharField(_("kind"), max_length=20, choices=LeaveKind.choices)
     reason = models.CharField(_("reason"), max_length=300)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("leave")
+        verbose_name_plural = _("leaves")
         ordering = ["-start"]
 
 
 class Correction(models.Model):
     """An administrator's decision about one day, overriding the computed status."""
 
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="corrections")
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("employee")
+    )
     date = models.DateField(_("date"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     reason = models.CharField(_("reason"), max_length=300)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
         ordering = ["-created_at"]
 
 
 class CaseReferral(models.Model):
     """Repeated lateness or absence turned into a report in the case-handling module."""
 
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="referrals")
-    month = models.DateField()  # the first day of the month concerned
-    late_days = models.PositiveSmallIntegerField()
-    absent_days = models.PositiveSmallIntegerField()
-    report_id = models.BigIntegerField()
-    case_id = models.BigIntegerField(null=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="referrals", verbose_name=_("employee")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    month = models.DateField(_("month"))  # the first day of the month concerned
+    late_days = models.PositiveSmallIntegerField(_("late days"))
+    absent_days = models.PositiveSmallIntegerField(_("absent days"))
+    report_id = models.BigIntegerField(_("report id"))
+    case_id = models.BigIntegerField(null=True, verbose_name=_("case id"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("case referral")
+        verbose_name_plural = _("case referrals")
         constraints = [
             models.UniqueConstraint(
                 fields=["employee", "month"], name="attendance_one_referral_per_month"

@@ -41,16 +41,27 @@ ENDED = frozenset({Status.CLOSED, Status.REJECTED, Status.FORWARDED, Status.MERG
 
 
 class Case(models.Model):
-    body = models.ForeignKey("people.Body", on_delete=models.PROTECT, related_name="cases")
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    body = models.ForeignKey(
+        "people.Body", on_delete=models.PROTECT, related_name="cases", verbose_name=_("body")
     )
-    created_at = models.DateTimeField(db_index=True)
-    updated_at = models.DateTimeField()
-    acknowledge_due = models.DateTimeField()
-    conclude_due = models.DateTimeField()
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.RECEIVED,
+        db_index=True,
+        verbose_name=_("status"),
+    )
+    created_at = models.DateTimeField(db_index=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+    acknowledge_due = models.DateTimeField(_("acknowledge due"))
+    conclude_due = models.DateTimeField(_("conclude due"))
     team = models.ForeignKey(
-        "people.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
+        "people.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("team"),
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -58,22 +69,35 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="assigned_cases",
+        verbose_name=_("assignee"),
     )
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True, verbose_name=_("acknowledged at"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_cases"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
+        verbose_name=_("merged into"),
     )
     # Forwarding moves the reports to a new case of the other body; this points there.
     forwarded_to = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="forwarded_from"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forwarded_from",
+        verbose_name=_("forwarded to"),
     )
     # Written by staff for the reporter (the reason a report was not accepted,
     # or the outcome) and shown on the follow-up page without a key, so it is
     # kept in clear; the form tells staff not to name people in it.
-    reporter_note = models.TextField(blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    sealed_key = models.BinaryField(default=b"", editable=False)  # case key sealed to the body
+    reporter_note = models.TextField(blank=True, verbose_name=_("reporter note"))
+    reminded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reminded at"))
+    sealed_key = models.BinaryField(
+        default=b"", editable=False, verbose_name=_("sealed key")
+    )  # case key sealed to the body
 
     class Meta:
         ordering = ["-created_at"]
@@ -110,56 +134,90 @@ class EventKind(models.TextChoices):
 class CaseEvent(models.Model):
     """One entry of a case's history: who did what, when and why."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
     )
-    kind = models.CharField(max_length=20, choices=EventKind.choices)
-    action = models.CharField(max_length=30)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
-    reason = models.TextField(blank=True)
-    details = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(db_index=True, verbose_name=_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    kind = models.CharField(max_length=20, choices=EventKind.choices, verbose_name=_("kind"))
+    action = models.CharField(max_length=30, verbose_name=_("action"))
+    from_status = models.CharField(max_length=20, blank=True, verbose_name=_("from status"))
+    to_status = models.CharField(max_length=20, blank=True, verbose_name=_("to status"))
+    reason = models.TextField(blank=True, verbose_name=_("reason"))
+    details = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
 
     class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
         ordering = ["at", "id"]
 
 
 class CaseNote(models.Model):
     """An internal note, never shown to the reporter; encrypted under the case key."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
-    legacy_report = models.ForeignKey(
-        "reports.Report", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="notes", verbose_name=_("case")
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(db_index=True)
-    body = models.BinaryField()
+    legacy_report = models.ForeignKey(
+        "reports.Report",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("legacy report"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(db_index=True, verbose_name=_("created at"))
+    body = models.BinaryField(_("body"))
 
     class Meta:
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
         ordering = ["created_at", "id"]
 
 
 class CaseFile(models.Model):
     """Evidence staff gathered; bytes and file name encrypted under the case key."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="files")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="files", verbose_name=_("case")
+    )
     legacy_report = models.ForeignKey(
-        "reports.Report", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "reports.Report",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("legacy report"),
     )
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("added by"),
     )
-    created_at = models.DateTimeField()
-    storage_name = models.CharField(max_length=100, unique=True)
-    name = models.BinaryField()  # encrypted original file name
-    kind = models.CharField(max_length=10)
-    media_type = models.CharField(max_length=100)
-    extension = models.CharField(max_length=10)
-    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(_("created at"))
+    storage_name = models.CharField(max_length=100, unique=True, verbose_name=_("storage name"))
+    name = models.BinaryField(_("name"))  # encrypted original file name
+    kind = models.CharField(max_length=10, verbose_name=_("kind"))
+    media_type = models.CharField(max_length=100, verbose_name=_("media type"))
+    extension = models.CharField(max_length=10, verbose_name=_("extension"))
+    size = models.PositiveBigIntegerField(_("size"))
 
     class Meta:
+        verbose_name = _("case file")
+        verbose_name_plural = _("case files")
         ordering = ["created_at", "id"]
 
 
@@ -171,17 +229,31 @@ class ExclusionReason(models.TextChoices):
 class CaseExclusion(models.Model):
     """A staff member who must not see a case (named in it, or declared a conflict)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exclusions")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_exclusions"
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="exclusions", verbose_name=_("case")
     )
-    reason = models.CharField(max_length=10, choices=ExclusionReason.choices)
-    created_at = models.DateTimeField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="case_exclusions",
+        verbose_name=_("user"),
+    )
+    reason = models.CharField(
+        max_length=10, choices=ExclusionReason.choices, verbose_name=_("reason")
+    )
+    created_at = models.DateTimeField(_("created at"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
+        verbose_name = _("case exclusion")
+        verbose_name_plural = _("case exclusions")
         constraints = [
             models.UniqueConstraint(fields=["case", "user"], name="one_exclusion_per_user")
         ]
@@ -190,14 +262,21 @@ class CaseExclusion(models.Model):
 class SanctionKind(models.Model):
     """A measure a decision can impose on an official; each body keeps its own list."""
 
-    body = models.ForeignKey("people.Body", on_delete=models.CASCADE, related_name="sanction_kinds")
-    code = models.SlugField(max_length=50)
+    body = models.ForeignKey(
+        "people.Body",
+        on_delete=models.CASCADE,
+        related_name="sanction_kinds",
+        verbose_name=_("body"),
+    )
+    code = models.SlugField(max_length=50, verbose_name=_("code"))
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
-    order = models.PositiveSmallIntegerField(default=0)
-    active = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
+    active = models.BooleanField(default=True, verbose_name=_("active"))
 
     class Meta:
+        verbose_name = _("sanction kind")
+        verbose_name_plural = _("sanction kinds")
         ordering = ["body", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["body", "code"], name="sanction_code_per_body")
@@ -224,48 +303,82 @@ class DecisionState(models.TextChoices):
 
 
 class Decision(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("case")
+    )
     legacy_report = models.ForeignKey(
-        "reports.Report", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "reports.Report",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("legacy report"),
     )
     state = models.CharField(
-        max_length=10, choices=DecisionState.choices, default=DecisionState.PROPOSED
+        max_length=10,
+        choices=DecisionState.choices,
+        default=DecisionState.PROPOSED,
+        verbose_name=_("state"),
     )
-    finding = models.CharField(max_length=10, choices=Finding.choices)
-    summary = models.TextField()  # plain language, for the reporter (clear, like reporter_note)
-    reasoning = models.BinaryField()  # encrypted, internal
+    finding = models.CharField(max_length=10, choices=Finding.choices, verbose_name=_("finding"))
+    summary = models.TextField(
+        _("summary")
+    )  # plain language, for the reporter (clear, like reporter_note)
+    reasoning = models.BinaryField(_("reasoning"))  # encrypted, internal
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by"),
     )
-    proposed_at = models.DateTimeField()
+    proposed_at = models.DateTimeField(_("proposed at"))
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
-    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("approved at"))
 
     class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
         ordering = ["proposed_at", "id"]
 
 
 class DecisionSanction(models.Model):
     """One measure on one official; who the official is stays encrypted."""
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="sanctions")
-    kind = models.ForeignKey(SanctionKind, on_delete=models.PROTECT, related_name="+")
-    official = models.BinaryField()  # encrypted JSON {"name", "position"}
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="sanctions", verbose_name=_("decision")
+    )
+    kind = models.ForeignKey(
+        SanctionKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind")
+    )
+    official = models.BinaryField(_("official"))  # encrypted JSON {"name", "position"}
 
     class Meta:
+        verbose_name = _("decision sanction")
+        verbose_name_plural = _("decision sanctions")
         ordering = ["id"]
 
 
 class DeadlineExtension(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
-    deadline = models.CharField(max_length=12)  # acknowledge | conclude
-    old_due = models.DateTimeField()
-    new_due = models.DateTimeField()
-    reason = models.TextField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("case")
+    )
+    deadline = models.CharField(max_length=12, verbose_name=_("deadline"))  # acknowledge | conclude
+    old_due = models.DateTimeField(_("old due"))
+    new_due = models.DateTimeField(_("new due"))
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"))
 
     class Meta:
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
         ordering = ["at", "id"]

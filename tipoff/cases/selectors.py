@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from tipoff.cases.models import ENDED, Case, Decision, DecisionState, Finding, Status
@@ -95,12 +95,17 @@ def decision_lines_for_reporter(case: Case) -> list[str]:
     )
 
     english = (get_language() or "").startswith("en")
+    # "Serious Party warning (1 person); …", never program output like "× 1".
     measures = [
-        f"{row['kind__name_en'] if english else row['kind__name_zh']} × {row['n']}"
+        ngettext("%(measure)s (%(n)s person)", "%(measure)s (%(n)s people)", row["n"])
+        % {"measure": row["kind__name_en"] if english else row["kind__name_zh"], "n": row["n"]}
         for row in counts
     ]
     if measures:
-        lines.append(gettext("Measures taken: %(measures)s") % {"measures": "; ".join(measures)})
+        separator = pgettext("between the items of a list", "; ")
+        lines.append(
+            gettext("Measures taken: %(measures)s.") % {"measures": separator.join(measures)}
+        )
     if decision.summary:
         lines.append(decision.summary)
     return lines

@@ -152,6 +152,8 @@ class DbPorts:
                 lines.append(_("Phone") + f": {team.phone}")
             if team.address():
                 lines.append(_("Address") + f": {team.address()}")
+            if team.hours():
+                lines.append(_("Opening hours") + f": {team.hours()}")
             blocks.append("\n".join(lines))
         if len(blocks) == 1:
             blocks.append(_("No teams have been published yet."))

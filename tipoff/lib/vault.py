@@ -78,9 +78,13 @@ def _server_master(setting: str, raw: str) -> bytes:
     return hashlib.blake2b(raw.encode(), person=b"tipoff-srv-mastr", digest_size=32).digest()
 
 
-def server_key(setting: str, purpose: str) -> bytes:
-    """A sub-key of a key kept in the environment (``CHANNELS_KEY``, ``ATTENDANCE_KEY``)."""
-    raw = str(getattr(settings, setting, "") or "")
+def server_key(setting: str, purpose: str, *, raw: str | None = None) -> bytes:
+    """A sub-key of a key kept in the environment (``CHANNELS_KEY``, ``ATTENDANCE_KEY``).
+
+    ``raw`` gives the key's value instead of the setting's (the previous value,
+    while its values are sealed again under the new one).
+    """
+    raw = str(getattr(settings, setting, "") or "") if raw is None else raw
     if not raw:
         raise ImproperlyConfigured(f"{setting} is not set (see .env.example).")
     return subkey(_server_master(setting, raw), purpose)
@@ -94,13 +98,20 @@ class KeptKey:
     (a sender's channel identifier, say) — under its own sub-key.
     """
 
-    def __init__(self, setting: str, scope: str, *, minimum_length: int = 32) -> None:
+    def __init__(
+        self, setting: str, scope: str, *, minimum_length: int = 32, raw: str | None = None
+    ) -> None:
         self.setting = setting
         self.scope = scope
         self.minimum_length = minimum_length
+        self._raw = raw
+
+    def previous(self, raw: str) -> KeptKey:
+        """The same key as it was with the value ``raw`` (for key rotation)."""
+        return KeptKey(self.setting, self.scope, minimum_length=self.minimum_length, raw=raw)
 
     def key(self, purpose: str = "data") -> bytes:
-        return server_key(self.setting, f"{self.scope}:{purpose}")
+        return server_key(self.setting, f"{self.scope}:{purpose}", raw=self._raw)
 
     def seal(self, plaintext: bytes, *, label: str) -> bytes:
         return seal(self.key(), plaintext, label=label)

@@ -7,15 +7,22 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tipoff.audit.models import AuditEvent
 from tipoff.audit.services import audit_record, audit_verify
 from tipoff.cases import permissions
 from tipoff.cases.models import CaseExclusion, SanctionKind
 from tipoff.cases.services import TransitionRefused
+from tipoff.office.audit_log import (
+    AuditFilterForm,
+    audit_csv_response,
+    audit_events,
+    audit_rows,
+    filters_used,
+)
 from tipoff.office.conflicts import exclusion_lift
 from tipoff.office.decisions import sanction_kinds_seed
 from tipoff.office.forms import DeadlinesForm, ReasonForm, SanctionKindForm
@@ -27,39 +34,57 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-@permissions.staff_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def _audit_reader(request: HttpRequest) -> User:
     user = _user(request)
     if not permissions.can_read_audit(user):
         raise PermissionDenied
-    events = (
-        AuditEvent.objects.filter(body_id=user.body_id).select_related("actor").order_by("-seq")
-    )
-    action = request.GET.get("action", "")[:60]
-    if action:
-        events = events.filter(action__startswith=action)
-    object_id = request.GET.get("case", "")[:20]
-    if object_id.isdigit():
-        events = events.filter(object_type="case", object_id=object_id)
+    return user
+
+
+def _audit_form(request: HttpRequest, user: User) -> AuditFilterForm:
+    query = request.GET.copy()
+    for name in ("page", "verify"):
+        query.pop(name, None)
+    assert user.body_id is not None
+    return AuditFilterForm(query or None, body_id=user.body_id)
+
+
+@permissions.staff_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    user = _audit_reader(request)
+    form = _audit_form(request, user)
+    assert user.body_id is not None
+    events = audit_events(body_id=user.body_id, form=form)
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     problem = audit_verify() if request.GET.get("verify") else None
     audit_record(
         actor=user,
         action="audit.viewed",
         body_id=user.body_id,
-        details={"verify": bool(request.GET.get("verify"))},
+        details={"verify": bool(request.GET.get("verify")), "filters": filters_used(form)},
     )
+    query = request.GET.copy()
+    for name in ("page", "verify"):
+        query.pop(name, None)
     return render(
         request,
         "office/audit.html",
         {
             "page": page,
+            "rows": audit_rows(page),
+            "form": form,
             "verified": bool(request.GET.get("verify")),
             "problem": problem,
-            "action": action,
-            "case_id": object_id,
+            "query_string": query.urlencode(),
         },
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
+
+
+@permissions.staff_required
+def audit_csv(request: HttpRequest) -> HttpResponseBase:
+    user = _audit_reader(request)
+    return audit_csv_response(user=user, form=_audit_form(request, user))
 
 
 @permissions.staff_required

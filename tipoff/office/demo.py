@@ -222,6 +222,30 @@ def load(body: Body, staff: dict[str, User]) -> None:
     decisions.case_close(case=case, actor=leader)
     _age(case, 40)
 
+    # 9. Decided (not yet closed): an official car used for private trips.
+    car = _file(
+        body,
+        "official_cars",
+        "市交通运输局",
+        "交通局一辆公务车每逢周末都开到邻市的景区，车上是局里一位科长和他的家人。",
+        official_name="周涛",
+        official_position="科长",
+        answers={"plate": "浙A·G5678", "seen_at": "邻市景区停车场"},
+    )
+    case = car.report.case
+    investigate(case)
+    decisions.decision_propose(
+        case=case,
+        actor=inspector,
+        finding="founded",
+        summary="经查，反映的公车私用问题属实，相关人员已受到处分并退赔费用。",
+        reasoning="行车记录显示 2 个月内 7 次周末出行，油费、通行费共 4,300 元。",
+        body_key=key,
+        sanctions=[decisions.SanctionInput("周涛", "科长", kinds["warning"])],
+    )
+    decisions.decision_approve(case=case, actor=leader, body_key=key)
+    _age(case, 60)
+
     _enrol_second_factor(staff)
     print(  # demo_load has no stdout to hand us; this is for the person who ran it
         "Demo staff have a second factor set up already: "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchSegment(models.Model):
@@ -13,14 +14,18 @@ class SearchSegment(models.Model):
     against guesses without a staff member's key.
     """
 
-    body = models.ForeignKey("people.Body", on_delete=models.CASCADE, related_name="+")
-    first_report_id = models.BigIntegerField()
-    last_report_id = models.BigIntegerField()
-    count = models.PositiveIntegerField()
-    blob = models.BinaryField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    body = models.ForeignKey(
+        "people.Body", on_delete=models.CASCADE, related_name="+", verbose_name=_("body")
+    )
+    first_report_id = models.BigIntegerField(_("first report id"))
+    last_report_id = models.BigIntegerField(_("last report id"))
+    count = models.PositiveIntegerField(_("count"))
+    blob = models.BinaryField(_("blob"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("search segment")
+        verbose_name_plural = _("search segments")
         constraints = [
             models.UniqueConstraint(
                 fields=["body", "first_report_id", "last_report_id"], name="one_segment_per_run"

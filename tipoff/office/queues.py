@@ -52,7 +52,8 @@ class Filters:
 
 
 def queue_cases(*, user: User, queue: str, now: dt.datetime | None = None) -> QuerySet[Case]:
-    now = now or timezone.now()
+    # To the minute: deadlines are days, and the same SQL lets QueuePaginator reuse its count.
+    now = now or timezone.now().replace(second=0, microsecond=0)
     qs = permissions.visible_cases(user)
     if queue == "triage":
         return qs.filter(status__in=[Status.RECEIVED, Status.TRIAGED]).order_by("created_at")
@@ -156,6 +157,9 @@ class SearchResult:
         return len(self.case_ids)
 
 
+IDS_PER_QUERY = 2000
+
+
 def _rows_matching(texts: list[str], words: list[str]) -> list[int]:
     rows = [i for i, text in enumerate(texts) if words[0] in text]
     for word in words[1:]:
@@ -179,10 +183,12 @@ def queue_search(*, user: User, qs: QuerySet[Case], query: str, body_key: bytes)
         if case_id not in best or score > best[case_id]:
             best[case_id] = score
     ranked = sorted(best, key=lambda c: best[c], reverse=True)
-    allowed: set[int] = set()
-    for start in range(0, len(ranked), 2000):
-        chunk = ranked[start : start + 2000]
-        allowed.update(qs.filter(pk__in=chunk).values_list("pk", flat=True))
+    # Which of them the reader's queue holds: by id for a few, else the queue's ids in one go
+    # (a scan of the body's cases beats many queries of thousands of ids each).
+    if len(ranked) <= IDS_PER_QUERY:
+        allowed = set(qs.filter(pk__in=ranked).values_list("pk", flat=True))
+    else:
+        allowed = set(qs.order_by().values_list("pk", flat=True))
     named = conflicts_in_search(
         user=user,
         candidates={c: index.docs.names[best[c][2]] for c in ranked if c in allowed},

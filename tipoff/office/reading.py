@@ -16,17 +16,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from tipoff.audit.services import audit_record
 from tipoff.cases import permissions
 from tipoff.cases.models import Case, CaseFile, CaseNote
 from tipoff.cases.selectors import case_key
 from tipoff.lib import vault
+from tipoff.lib.evidence.thumbnails import thumbnail as make_thumbnail
 from tipoff.office.conflicts import conflicts_detect
 from tipoff.office.rekey import case_legacy_rekey
 from tipoff.people.models import User
 from tipoff.reports.content import ReportContent
+from tipoff.reports.forms import answer_text, question_label
 from tipoff.reports.models import Evidence, Report
 from tipoff.reports.selectors import (
     ThreadItem,
@@ -50,15 +52,14 @@ class ReadReport:
 
     def answer_rows(self) -> list[tuple[str, str]]:
         """The category's extra questions with their answers, labelled in the reader's language."""
-        english = (get_language() or "").startswith("en")
-        labels = {
-            q.get("key"): (
-                q.get("label_en") if english and q.get("label_en") else q.get("label_zh")
+        questions = {q.get("key"): q for q in self.report.category.questions or []}
+        return [
+            (
+                question_label(questions.get(key, {})) or key,
+                answer_text(questions.get(key, {}), value),
             )
-            or q.get("key")
-            for q in self.report.category.questions or []
-        }
-        return [(str(labels.get(key, key)), value) for key, value in self.content.answers.items()]
+            for key, value in self.content.answers.items()
+        ]
 
 
 @dataclass(frozen=True)
@@ -173,3 +174,23 @@ def report_evidence_open(
         details={"evidence": item.pk, "report": item.report_id},
     )
     return evidence_chunks(item=item, data_key=key)
+
+
+def report_evidence_preview(
+    *, case: Case, actor: User, item: Evidence, body_key: bytes, thumbnail: bool = False
+) -> bytes:
+    """The decrypted file (or a thumbnail of a photo) in memory, to show in the browser.
+
+    Audited like a download: looking at evidence is reading it.
+    """
+    permissions.require(actor, "view", case)
+    key = report_data_key(report=item.report, body_private_key=body_key)
+    audit_record(
+        actor=actor,
+        action="case.evidence_thumbnail" if thumbnail else "case.evidence_previewed",
+        body_id=case.body_id,
+        obj=case,
+        details={"evidence": item.pk, "report": item.report_id},
+    )
+    data = b"".join(evidence_chunks(item=item, data_key=key))
+    return make_thumbnail(data) if thumbnail else data

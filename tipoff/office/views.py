@@ -28,7 +28,7 @@ from tipoff.office.queues import (
     queue_search,
     with_reports,
 )
-from tipoff.office.reading import case_file_open, report_evidence_open
+from tipoff.office.reading import case_file_open, report_evidence_open, report_evidence_preview
 from tipoff.office.suggestions import duplicates_suggest
 from tipoff.people.access import session_body_key
 from tipoff.people.models import Role, User
@@ -238,6 +238,57 @@ def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> HttpRe
         raise permissions.NotAllowed("view")
     chunks = report_evidence_open(case=case, actor=_staff(request), item=item, body_key=key)
     return _download(chunks, f"evidence-{item.pk}.{item.extension}", item.media_type)
+
+
+# What the browser may do with a preview: show it, nothing else. A PDF opens in a
+# sandbox (no scripts, no forms, no same-origin access), like an untrusted page.
+PREVIEW_CSP = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'"
+
+
+def _preview_response(data: bytes, item: Evidence, *, media_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=media_type)
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = (
+        f"{PREVIEW_CSP}; sandbox" if item.preview == "pdf" else PREVIEW_CSP
+    )
+    return response
+
+
+def _evidence_for_preview(request: HttpRequest, pk: int, evidence_id: int) -> tuple:
+    case = _case_for(request, pk)
+    item = get_object_or_404(Evidence, pk=evidence_id, report__in=case_reports(case))
+    if not item.preview:
+        raise Http404  # office documents and the like: download them
+    key = session_body_key(request, case.body_id)
+    if key is None:
+        raise permissions.NotAllowed("view")
+    return case, item, key
+
+
+@permissions.staff_required
+def evidence_preview(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
+    """The evidence file itself, decrypted in memory, for the browser to show (never saved)."""
+    case, item, key = _evidence_for_preview(request, pk, evidence_id)
+    data = report_evidence_preview(case=case, actor=_staff(request), item=item, body_key=key)
+    return _preview_response(
+        data, item, media_type=item.media_type, name=f"evidence-{item.pk}.{item.extension}"
+    )
+
+
+@permissions.staff_required
+def evidence_thumbnail(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
+    """A small JPEG of an evidence photo, made in memory on each request."""
+    case, item, key = _evidence_for_preview(request, pk, evidence_id)
+    if item.preview != "image":
+        raise Http404
+    data = report_evidence_preview(
+        case=case, actor=_staff(request), item=item, body_key=key, thumbnail=True
+    )
+    return _preview_response(
+        data, item, media_type="image/jpeg", name=f"evidence-{item.pk}-small.jpg"
+    )
 
 
 @permissions.staff_required

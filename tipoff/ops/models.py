@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class JobSchedule(models.Model):
@@ -12,13 +13,15 @@ class JobSchedule(models.Model):
     forward with a compare-and-set update, so only one of them enqueues it.
     """
 
-    name = models.CharField(max_length=100, unique=True)
-    next_run_at = models.DateTimeField()
-    last_run_at = models.DateTimeField(null=True, blank=True)
-    claimed_by = models.CharField(max_length=100, blank=True)
-    runs = models.PositiveBigIntegerField(default=0)
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
+    next_run_at = models.DateTimeField(_("next run at"))
+    last_run_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last run at"))
+    claimed_by = models.CharField(max_length=100, blank=True, verbose_name=_("claimed by"))
+    runs = models.PositiveBigIntegerField(default=0, verbose_name=_("runs"))
 
     class Meta:
+        verbose_name = _("job schedule")
+        verbose_name_plural = _("job schedules")
         ordering = ["name"]
 
     def __str__(self) -> str:

@@ -11,17 +11,25 @@ sessions hold the old key. The change is recorded in the audit trail.
 
 Reports that arrive while it runs may still be sealed to the old public key;
 a second pass after the commit moves them too.
+
+``server_key_rotate`` does the same for the keys kept in the environment
+(``CHANNELS_KEY``, ``ATTENDANCE_KEY``): each app seals its values again under
+the new value (``tipoff/channels/rekey.py``, ``tipoff/attendance/rekey.py``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 
 from tipoff.audit.services import audit_record
 from tipoff.cases.models import Case
 from tipoff.lib import crypto, vault
+from tipoff.lib.crypto import DecryptionError
+from tipoff.lib.vault import KeptKey
 from tipoff.people.models import Body, BodyKeyGrant, User
 from tipoff.people.signin import staff_sign_out_everywhere
 from tipoff.reports.models import Report
@@ -104,3 +112,49 @@ def body_key_rotate(*, body: Body, old_private_key: bytes, actor: User | None = 
         cases=cases + late_cases,
         grants=grants,
     )
+
+
+def _rekeyers() -> dict[str, tuple[KeptKey, Callable[[KeptKey], dict[str, int]]]]:
+    from tipoff.attendance.rekey import attendance_rekey
+    from tipoff.attendance.sealed import ATTENDANCE_KEY
+    from tipoff.channels.models import CHANNEL_KEY
+    from tipoff.channels.rekey import channels_rekey
+
+    return {
+        "CHANNELS_KEY": (CHANNEL_KEY, channels_rekey),
+        "ATTENDANCE_KEY": (ATTENDANCE_KEY, attendance_rekey),
+    }
+
+
+KEPT_KEYS = ("CHANNELS_KEY", "ATTENDANCE_KEY")
+
+
+class WrongPreviousKey(Exception):
+    """The previous value given does not open the stored values."""
+
+
+def server_key_rotate(*, setting: str, previous: str) -> dict[str, int]:
+    """Seal everything kept under ``setting`` again under its current value.
+
+    The environment already holds the new value; ``previous`` is the old one.
+    One transaction: a wrong ``previous`` raises ``WrongPreviousKey`` and changes nothing.
+    """
+    kept, rekey = _rekeyers()[setting]
+    if previous == str(getattr(settings, setting, "")):
+        raise ValueError(f"{setting} still has the previous value: set the new one first.")
+    problems = kept.problems()
+    if problems:
+        raise ValueError(" ".join(problems))
+    try:
+        with transaction.atomic():
+            counts = rekey(kept.previous(previous))
+            audit_record(
+                actor=None,
+                action="server_key.rotated",
+                object_type="setting",
+                object_id=setting,
+                details=counts,
+            )
+    except DecryptionError as exc:
+        raise WrongPreviousKey(setting) from exc
+    return counts

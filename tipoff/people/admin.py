@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -37,6 +38,9 @@ def _operators_only(request: HttpRequest) -> bool:
 
 
 admin.site.login = _staff_login  # type: ignore[method-assign]
+# Roles are tipoff's own (people.Role); Django's groups are not used, and their page
+# lists every permission under names stored in English when the tables were made.
+admin.site.unregister(Group)
 admin.site.has_permission = _operators_only  # type: ignore[method-assign]
 admin.site.site_header = "tipoff"
 admin.site.site_title = "tipoff"

@@ -68,6 +68,8 @@ class TeamForm(forms.ModelForm):
             "email",
             "address_zh",
             "address_en",
+            "hours_zh",
+            "hours_en",
             "order",
         ]
         widgets = {
@@ -130,8 +132,9 @@ class QuestionForm(forms.Form):
     label_zh = forms.CharField(label=_("Question (Chinese)"), max_length=200, required=False)
     label_en = forms.CharField(label=_("Question (English)"), max_length=200, required=False)
     type = forms.ChoiceField(label=_("Answer"), choices=QUESTION_TYPES, initial="text")
-    required = forms.BooleanField(
-        label=_("Essential: a report cannot be sent without it"), required=False
+    essential = forms.BooleanField(
+        label=_("Essential: the reporter must answer it (“I don't know” counts as an answer)"),
+        required=False,
     )
     choices = forms.CharField(
         label=_("Options (for one of a list)"),
@@ -171,7 +174,7 @@ class QuestionForm(forms.Form):
             "label_zh": data["label_zh"],
             "label_en": data.get("label_en") or data["label_zh"],
             "type": data["type"],
-            "required": bool(data.get("required")),
+            "essential": bool(data.get("essential")),
         }
         if data["type"] == "choice":
             question["choices"] = self.options()
@@ -200,7 +203,7 @@ def question_initial(category: Category | None) -> list[dict[str, Any]]:
                 "label_zh": q.get("label_zh", ""),
                 "label_en": q.get("label_en", ""),
                 "type": q.get("type", "text"),
-                "required": bool(q.get("required")),
+                "essential": bool(q.get("essential")),
                 "choices": "\n".join(
                     f"{c.get('value', '')} | {c.get('label_zh', '')} | {c.get('label_en', '')}"
                     for c in q.get("choices", [])

@@ -45,8 +45,9 @@ TEAM_UNITS = [
 TEAM_DISTRICTS = ["", "", "", "东城区,西城区", "南湖区,北山区", ""]
 
 
-def _q(key: str, zh: str, en: str, kind: str = "text", required: bool = False) -> dict:
-    return {"key": key, "label_zh": zh, "label_en": en, "type": kind, "required": required}
+def _q(key: str, zh: str, en: str, kind: str = "text") -> dict:
+    # No demo question is essential: a witness who missed the plate can still report.
+    return {"key": key, "label_zh": zh, "label_en": en, "type": kind, "essential": False}
 
 
 CATEGORIES = [
@@ -95,7 +96,7 @@ CATEGORIES = [
         "公车私用、违规配备使用公务用车",
         "Official cars used privately or provided improperly",
         [
-            _q("plate", "车牌号", "Licence plate", "text", required=True),
+            _q("plate", "车牌号", "Licence plate", "text"),
             _q("seen_at", "看到车辆的地点", "Where the car was seen", "text"),
         ],
     ),
@@ -185,6 +186,8 @@ def load_people() -> tuple[Body, str | None, dict[str, User]]:
             email=f"team{i + 1}@jw.demo.example",
             address_zh=f"示范市人民大道{100 + i}号 纪委监委大楼{i + 2}楼",
             address_en=f"Floor {i + 2}, Commission Building, {100 + i} People's Avenue, Demo City",
+            hours_zh="周一至周五 8:30–12:00，14:00–17:30（法定节假日除外）",
+            hours_en="Mon–Fri 8:30–12:00 and 14:00–17:30, except public holidays",
             order=i,
         )
         team.units.set(units[z] for z in TEAM_UNITS[i])

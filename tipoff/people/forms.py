@@ -10,11 +10,19 @@ from django.utils.translation import gettext_lazy as _
 
 from tipoff.people.models import Role, Team, User
 
+# What password managers and phones need to fill the sign-in forms (WCAG 1.3.5).
+USERNAME = forms.TextInput(
+    attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+)
+
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("User name"), max_length=150)
+    username = forms.CharField(label=_("User name"), max_length=150, widget=USERNAME)
     password = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput, max_length=500, strip=False
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        max_length=500,
+        strip=False,
     )
 
 
@@ -37,13 +45,16 @@ class NewPasswordForm(forms.Form):
 
     new_password = forms.CharField(
         label=_("New password"),
-        widget=forms.PasswordInput,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         max_length=500,
         strip=False,
         help_text=_("At least 12 characters; a few unrelated words work well."),
     )
     new_password_again = forms.CharField(
-        label=_("New password again"), widget=forms.PasswordInput, max_length=500, strip=False
+        label=_("New password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        max_length=500,
+        strip=False,
     )
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
@@ -66,13 +77,16 @@ class NewPasswordForm(forms.Form):
 
 class PasswordChangeForm(NewPasswordForm):
     old_password = forms.CharField(
-        label=_("Current password"), widget=forms.PasswordInput, max_length=500, strip=False
+        label=_("Current password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        max_length=500,
+        strip=False,
     )
     field_order = ["old_password", "new_password", "new_password_again"]
 
 
 class RecoverForm(NewPasswordForm):
-    username = forms.CharField(label=_("User name"), max_length=150)
+    username = forms.CharField(label=_("User name"), max_length=150, widget=USERNAME)
     recovery_key = forms.CharField(
         label=_("The body's recovery key"),
         max_length=200,
@@ -82,6 +96,7 @@ class RecoverForm(NewPasswordForm):
         label=_("Six-digit code from your authenticator app"),
         max_length=12,
         required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
         help_text=_(
             "Needed if your account has a second factor. If the phone is lost too, ask an administrator to reset it first."
         ),

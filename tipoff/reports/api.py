@@ -80,7 +80,8 @@ def question_out(question: dict[str, Any], english: bool) -> dict[str, Any]:
         "key": str(question.get("key", "")),
         "label": label(question),
         "type": question.get("type", "text"),
-        "required": bool(question.get("required")),
+        "essential": bool(question.get("essential")),
+        "required": bool(question.get("essential")),
         "choices": [
             {"value": str(c.get("value", "")), "label": label(c)}
             for c in question.get("choices", [])

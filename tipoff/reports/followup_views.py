@@ -14,7 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tipoff.cases.selectors import case_status_for_reporter
 from tipoff.lib import crypto, receipts, sealed_session
@@ -24,6 +24,7 @@ from tipoff.limits.web import proof_context, proof_from
 from tipoff.reports.forms import (
     ReceiptForm,
     ReplyForm,
+    answer_text,
     attach_errors,
     question_label,
     uploaded_evidence,
@@ -72,7 +73,7 @@ def _login_page(
     return no_store(render(request, "reports/followup_login.html", context, status=status))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def followup(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _login_page(request, ReceiptForm())
@@ -121,7 +122,7 @@ def busy_message() -> str:
 
 
 @upload_view
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def followup_report(request: HttpRequest) -> HttpResponse:
     access = _signed_in(request)
     if access is None:
@@ -166,7 +167,7 @@ def _report_context(access: ReporterAccess) -> dict:
     content = report_content(report=report, data_key=access.data_key)
     labels = {q.get("key"): q for q in report.category.questions or []}
     answers = [
-        (question_label(labels.get(key, {})) or key, value)
+        (question_label(labels.get(key, {})) or key, answer_text(labels.get(key, {}), value))
         for key, value in content.answers.items()
     ]
     return {
@@ -181,7 +182,7 @@ def _report_context(access: ReporterAccess) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def followup_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
     access = _signed_in(request)
     if access is None:

@@ -15,16 +15,17 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from tipoff.people.models import Body, Category, Unit
 from tipoff.people.selectors import districts_of
 from tipoff.reports.services import EvidenceFile, ReportInput
-from tipoff.reports.validation import MAX_SHORT, MAX_TEXT
+from tipoff.reports.validation import DONT_KNOW, MAX_SHORT, MAX_TEXT, MIN_WHAT
 
 UNIT_OTHER = "other"
 ANSWER_PREFIX = "answer_"
+UNKNOWN_SUFFIX = "__unknown"
 
 
 def question_label(item: dict[str, Any]) -> str:
@@ -35,11 +36,21 @@ def question_label(item: dict[str, Any]) -> str:
     )
 
 
+def answer_text(question: dict[str, Any], value: str) -> str:
+    """An answer as the reader should see it: a choice's label, "I don't know" for ``DONT_KNOW``."""
+    if value == DONT_KNOW:
+        return str(_("I don't know"))
+    for choice in question.get("choices", []):
+        if str(choice.get("value")) == str(value):
+            return question_label(choice)
+    return str(value)
+
+
 def _question_field(question: dict[str, Any]) -> forms.Field:
     kind = question.get("type", "text")
     common: dict[str, Any] = {
         "label": question_label(question),
-        "required": bool(question.get("required")),
+        "required": bool(question.get("essential")),
     }
     if kind == "textarea":
         return forms.CharField(
@@ -56,15 +67,30 @@ def _question_field(question: dict[str, Any]) -> forms.Field:
             max_length=10, widget=forms.DateInput(attrs={"type": "date"}), **common
         )
     if kind == "choice":
-        choices = [("", _("Choose…"))] + [
-            (str(c.get("value", "")), question_label(c)) for c in question.get("choices", [])
-        ]
+        choices = (
+            [("", _("Choose…"))]
+            + [(str(c.get("value", "")), question_label(c)) for c in question.get("choices", [])]
+            + [(DONT_KNOW, _("I don't know"))]
+        )
         return forms.ChoiceField(choices=choices, **common)
     return forms.CharField(max_length=MAX_SHORT, **common)
 
 
 class PublicForm(forms.Form):
     """A form whose fields point screen readers at their hint and their errors."""
+
+    def error_links(self) -> list[tuple[str, str, str]]:
+        """(element id, field label, message) for each field error, in the form's order:
+        the error summary at the top of the page names and links each field."""
+        links = []
+        for name, bound in self._bound_items():
+            if name in self.errors:
+                anchor = bound.id_for_label or bound.auto_id
+                links += [(anchor, str(bound.label), str(e)) for e in self.errors[name]]
+        return links
+
+    def _bound_items(self) -> Iterable[tuple[str, forms.BoundField]]:
+        return ((name, self[name]) for name in self.fields)
 
     def add_error(self, field: str | None, error: Any) -> None:
         super().add_error(field, error)
@@ -111,7 +137,6 @@ class ReportForm(PublicForm):
         label=_("What happened"),
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Who did what, when and where, who else was there, and how you know."),
     )
     identity = forms.ChoiceField(
         label=_("Anonymous or named"),
@@ -145,6 +170,11 @@ class ReportForm(PublicForm):
         district_field.choices = [("", _("Not sure, or not in a district"))] + [
             (str(d.pk), d.name()) for d in districts_of(body)
         ]
+        self.fields["what"].widget.attrs["minlength"] = MIN_WHAT
+        self.fields["what"].help_text = gettext(
+            "At least %(min)d characters. Who did what, when and where, who else was there, "
+            "and how you know."
+        ) % {"min": MIN_WHAT}
         for name in ("reporter_name", "reporter_contact"):
             # Who the reporter is stays out of the browser's autofill and the on-device draft.
             self.fields[name].widget.attrs.update({"autocomplete": "off", "data-draft-skip": ""})
@@ -152,17 +182,37 @@ class ReportForm(PublicForm):
         for question in category.questions or []:
             key = str(question.get("key", ""))
             if key:
-                self.fields[ANSWER_PREFIX + key] = _question_field(question)
+                answer = self.fields[ANSWER_PREFIX + key] = _question_field(question)
+                answer.essential = bool(question.get("essential"))  # type: ignore[attr-defined]
+                if question.get("type", "text") != "choice":  # a choice lists it as an option
+                    self.fields[ANSWER_PREFIX + key + UNKNOWN_SUFFIX] = forms.BooleanField(
+                        label=_("I don't know"), required=False
+                    )
                 self.question_keys.append(key)
         # What a report must contain is the service's rule: the form only parses,
         # so every problem comes back in one answer. Browsers still get the hint.
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             if field.required:
                 field.required = False
-                field.widget.attrs["required"] = True
+                if name + UNKNOWN_SUFFIX not in self.fields:  # ticking the box is an answer too
+                    field.widget.attrs["required"] = True
 
-    def answer_fields(self) -> list[forms.BoundField]:
-        return [self[ANSWER_PREFIX + key] for key in self.question_keys]
+    def answer_fields(self) -> list[tuple[forms.BoundField, forms.BoundField | None]]:
+        """Each extra question's field, with its "I don't know" box (none for a choice)."""
+        return [
+            (
+                self[ANSWER_PREFIX + key],
+                self[ANSWER_PREFIX + key + UNKNOWN_SUFFIX]
+                if ANSWER_PREFIX + key + UNKNOWN_SUFFIX in self.fields
+                else None,
+            )
+            for key in self.question_keys
+        ]
+
+    def _answer(self, key: str) -> str:
+        if self.cleaned_data.get(ANSWER_PREFIX + key + UNKNOWN_SUFFIX):
+            return DONT_KNOW
+        return self.cleaned_data.get(ANSWER_PREFIX + key) or ""
 
     def to_input(self, *, files: list[EvidenceFile]) -> ReportInput:
         data = self.cleaned_data
@@ -181,7 +231,7 @@ class ReportForm(PublicForm):
             occurred_on=occurred_on,
             when_detail=data.get("when_detail", ""),
             place=data.get("place", ""),
-            answers={key: data.get(ANSWER_PREFIX + key) or "" for key in self.question_keys},
+            answers={key: self._answer(key) for key in self.question_keys},
             is_named=data.get("identity") == "named",  # anonymous unless asked otherwise
             reporter_name=data.get("reporter_name", ""),
             reporter_contact=data.get("reporter_contact", ""),
@@ -202,8 +252,14 @@ class ReceiptForm(PublicForm):
                 "spellcheck": "false",
             }
         ),
-        help_text=_("The digits you were given when you sent your report. Spaces do not matter."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Its length is said before anyone types, not only after a wrong one.
+        self.fields["code"].help_text = gettext(
+            "The %(digits)d digits you were given when you sent your report. Spaces do not matter."
+        ) % {"digits": settings.RECEIPT_DIGITS}
 
 
 class ReplyForm(PublicForm):

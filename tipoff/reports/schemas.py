@@ -116,8 +116,14 @@ class QuestionOut(Schema):
         description="Kind of answer: short text, long text, a number, a date (YYYY-MM-DD) "
         "or one of `choices`."
     )
-    required: bool = Field(description="True if a report in this category must answer it.")
-    choices: list[ChoiceOut] = Field(description="Allowed answers for `choice` questions.")
+    essential: bool = Field(
+        description="True if a report in this category must answer it; `?` (I don't know) "
+        "always counts as an answer."
+    )
+    required: bool = Field(description="The same as `essential` (kept for older clients).")
+    choices: list[ChoiceOut] = Field(
+        description="Allowed answers for `choice` questions; `?` (I don't know) is allowed too."
+    )
 
 
 class CategoryOut(Schema):
@@ -206,6 +212,7 @@ class ReportIn(StrictInput):
     answers: Answers = Field(
         default_factory=dict,
         description="Answers to the category's extra questions, by question `key`. "
+        'Send `?` for "I don\'t know"; only essential questions must be answered. '
         "Unknown keys are ignored.",
     )
     named: bool = Field(
@@ -271,7 +278,7 @@ class MessageOut(Schema):
 class AnswerOut(Schema):
     key: str = Field(description="Question key.")
     label: str = Field(description="The question, in the request's language.")
-    value: str = Field(description="Your answer.")
+    value: str = Field(description='Your answer; `?` means "I don\'t know".')
 
 
 class ContentOut(Schema):

@@ -28,6 +28,7 @@ from tipoff.reports.models import Author, Evidence, Message, ReceiptSalt, Report
 from tipoff.reports.validation import (
     MAX_SHORT,
     MAX_TEXT,
+    MIN_WHAT,
     Problems,
     SubmissionInvalid,
     check_contact,
@@ -135,8 +136,11 @@ def _validate(data: ReportInput) -> _Valid:
             problems.add("district", _("Choose a district from the list."))
 
     what = clean_text(data.what)
-    if len(what) < 10:
-        problems.add("what", _("Please describe what happened in at least a sentence."))
+    if len(what) < MIN_WHAT:
+        problems.add(
+            "what",
+            _("Please describe what happened in at least %(min)d characters.") % {"min": MIN_WHAT},
+        )
     check_length(problems, "what", what, MAX_TEXT)
     short_fields = {
         "unit_other": data.unit_other,

@@ -18,6 +18,13 @@ from tipoff.people.models import Category
 
 MAX_TEXT = 5000
 MAX_SHORT = 200
+MIN_WHAT = 10  # characters: stated in the form's hint before anyone is refused for it
+# The stored answer of a reporter who does not know: every extra question offers it.
+DONT_KNOW = "?"
+# What a reporter may type (or a client send) for it, compared case-insensitively.
+DONT_KNOW_WORDS = frozenset(
+    {"?", "？", "不清楚", "不知道", "不详", "unknown", "don't know", "dont know", "i don't know"}
+)
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,19}$")
 
 
@@ -72,15 +79,25 @@ def check_date(problems: Problems, occurred_on: dt.date | None) -> None:
 def clean_answers(
     problems: Problems, category: Category, answers: dict[str, str]
 ) -> dict[str, str]:
-    """Keep only the category's own questions; check required ones and types."""
+    """Keep only the category's own questions; check essential ones and types.
+
+    No question blocks a report unless the body marked it essential, and even
+    then "I don't know" (``DONT_KNOW``) is an answer: a witness who missed the
+    number plate can still report under the right category.
+    """
     cleaned: dict[str, str] = {}
     for question in category.questions or []:
         key = question.get("key", "")
         raw = clean_text(str(answers.get(key, "") or ""))
         field = f"answers.{key}"
         if not raw:
-            if question.get("required"):
-                problems.add(field, _("This question needs an answer."))
+            if question.get("essential"):
+                problems.add(
+                    field, _("Answer this question, or choose “I don't know” if you do not know.")
+                )
+            continue
+        if raw.casefold().replace("’", "'") in DONT_KNOW_WORDS:
+            cleaned[key] = DONT_KNOW
             continue
         kind = question.get("type", "text")
         if kind == "number":

@@ -19,7 +19,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from tipoff.lib.clients import client_key
 from tipoff.lib.evidence import ACCEPT_ATTRIBUTE
@@ -88,7 +88,7 @@ def evidence_limits() -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     body = body_default()
     if body is None:
@@ -96,13 +96,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/home.html", {"body": body})
 
 
-@require_GET
+@require_safe
 def teams(request: HttpRequest) -> HttpResponse:
     body = _body(request)
     return render(request, "reports/teams.html", {"body": body, "teams": teams_directory(body)})
 
 
-@require_GET
+@require_safe
 def categories(request: HttpRequest) -> HttpResponse:
     body = _body(request)
     return render(
@@ -123,7 +123,7 @@ def busy_message() -> str:
 
 
 @upload_view
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_form(request: HttpRequest, code: str) -> HttpResponse:
     body = _body(request)
     category = categories_active(body).filter(code=code).first()

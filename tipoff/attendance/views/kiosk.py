@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tipoff.attendance import checkin, devices, liveness, services
 from tipoff.attendance.consent import CONSENT_VERSION, consent_paragraphs
@@ -57,7 +57,7 @@ def kiosk_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapped
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     kiosk = _kiosk(request)
     if kiosk is None:

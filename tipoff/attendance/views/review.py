@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tipoff.attendance import records, sealed, selectors
 from tipoff.attendance.models import Attempt, Employee
@@ -41,7 +41,7 @@ def _attempt(request: HttpRequest, attempt_id: int) -> Attempt:
     )
 
 
-@require_GET
+@require_safe
 @admin_required
 def snapshot(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _attempt(request, attempt_id)

@@ -34,6 +34,7 @@ from tipoff.channels.conversation.types import (
     SubmitResult,
     fresh_state,
 )
+from tipoff.reports.validation import MIN_WHAT
 
 __all__ = [
     "FLOW",
@@ -207,8 +208,10 @@ class Engine(ArrivalSteps, ReviewSteps, FollowUpSteps):
         return ""
 
     def _set_what(self, text: str, command: str | None) -> str:
-        if len(text) < 10:
-            return _("Please describe what happened in at least a sentence.")
+        if len(text) < MIN_WHAT:
+            return _("Please describe what happened in at least %(min)d characters.") % {
+                "min": MIN_WHAT
+            }
         if len(text) > MAX_WHAT:
             return _("Please keep this under %(limit)d characters.") % {"limit": MAX_WHAT}
         self.draft["what"] = text

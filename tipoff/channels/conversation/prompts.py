@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from tipoff.channels.conversation import numbers, parsing
 from tipoff.lib import receipts
+from tipoff.reports.validation import DONT_KNOW, MIN_WHAT
 
 
 @dataclass(frozen=True)
@@ -116,9 +117,16 @@ def contact_problem(text: str) -> str:
 def answer_question(
     question: dict[str, Any], text: str, command: str | None, *, today: dt.date
 ) -> tuple[str, str]:
-    """(answer, problem) for one of a category's extra questions."""
-    if command == "skip" or not text:
-        if question.get("required"):
+    """(answer, problem) for one of a category's extra questions.
+
+    "Skip", "不清楚", "don't know"… leave an ordinary question unanswered; an essential
+    one records them as ``DONT_KNOW``: the inspector sees the reporter did not know, and
+    the report goes on.
+    """
+    if command == "skip":
+        return (DONT_KNOW if question.get("essential") else ""), ""
+    if not text:
+        if question.get("essential"):
             return "", _("This question needs an answer.")
         return "", ""
     kind = question.get("type", "text")
@@ -149,7 +157,9 @@ def _question_prompt(state: dict[str, Any], catalogue: Catalogue) -> str:
     for n, choice in enumerate(question.get("choices", []), start=1):
         lines.append(f"{n}. {_label(choice)}")
     lines.append(
-        _("(required)") if question.get("required") else _("Send “skip” if you don't know.")
+        _("An answer is needed: send “don't know” if you do not know.")
+        if question.get("essential")
+        else _("Send “skip” if you don't know.")
     )
     current = (state.get("draft", {}).get("answers") or {}).get(question["key"])
     if current:
@@ -161,6 +171,8 @@ def _question_prompt(state: dict[str, Any], catalogue: Catalogue) -> str:
 
 
 def _answer_text(question: dict[str, Any], value: str) -> str:
+    if value == DONT_KNOW:
+        return _("I don't know")
     for choice in question.get("choices", []):
         if str(choice.get("value")) == str(value):
             return _label(choice)
@@ -198,8 +210,9 @@ def prompt_for(step: str, state: dict[str, Any], catalogue: Catalogue) -> str:
         return _("Where did it happen? Send a place or your location.") + "\n" + skip
     if step == "what":
         return _(
-            "What happened? Describe it in your own words: who did what, and who else was there."
-        )
+            "What happened? Describe it in your own words (at least %(min)d characters): "
+            "who did what, and who else was there."
+        ) % {"min": MIN_WHAT}
     if step == "questions":
         return _question_prompt(state, catalogue)
     if step == "evidence":

@@ -49,10 +49,10 @@ class ReviewSteps(Steps):
         )
         return None
 
-    def _unanswered_required(self) -> int | None:
+    def _unanswered_essential(self) -> int | None:
         answers = self.draft.get("answers") or {}
         for index, question in enumerate(self._questions()):
-            if question.get("required") and not answers.get(question["key"]):
+            if question.get("essential") and not answers.get(question["key"]):
                 return index
         return None
 
@@ -67,7 +67,7 @@ class ReviewSteps(Steps):
         return self._go(_STEP_OF_FIELD.get(field, "review"))
 
     def _submit(self) -> None:
-        missing = self._unanswered_required()
+        missing = self._unanswered_essential()
         if missing is not None:
             self.replies.append(_("This question needs an answer."))
             self.state["return_to"] = "review"

@@ -1,12 +1,15 @@
 """``manage.py scheduler``: enqueue every app's periodic jobs on time (run beside the workers).
 
 Safe with several instances (see ``tipoff.ops.scheduler``). ``--once`` makes a
-single pass and exits (for a systemd timer instead of a service); ``--list``
-shows the jobs and when they run next.
+single pass and exits (for a systemd timer instead of a service), printing what it
+enqueued; ``--list`` shows the jobs and when they run next. As a service it writes
+through logging only — it used to print each job as well, so every line came out
+twice in its log.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -18,6 +21,8 @@ from django.db import close_old_connections
 
 from tipoff.ops.scheduler import jobs_overview, scheduler_tick
 
+logger = logging.getLogger("tipoff.ops.scheduler")
+
 
 class Command(BaseCommand):
     help = "Enqueue the periodic jobs of every app (tipoff/<app>/jobs.py) when they are due."
@@ -27,6 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--list", action="store_true", help="list the jobs and exit")
         parser.add_argument(
             "--interval", type=float, default=15.0, help="seconds between passes (default 15)"
+        )
+        parser.add_argument(
+            "--passes", type=int, default=0, help="stop after this many passes (0: when stopped)"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -39,7 +47,8 @@ class Command(BaseCommand):
             return
         instance = f"{socket.gethostname()}:{os.getpid()}"
         if options["once"]:
-            self._pass(instance)
+            for name in scheduler_tick(instance=instance):
+                self.stdout.write(f"enqueued {name}")
             return
         running = True
 
@@ -49,18 +58,18 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        self.stdout.write(f"scheduler {instance} started")
+        logger.info("scheduler %s started", instance)
+        passes = 0
         while running:
             close_old_connections()
             try:
-                self._pass(instance)
+                scheduler_tick(instance=instance)  # logs each job it enqueues
             except Exception as exc:  # the database may be restarting: try again later
-                self.stderr.write(f"scheduler pass failed: {type(exc).__name__}")
+                logger.warning("scheduler pass failed: %s", type(exc).__name__)
             close_old_connections()
+            passes += 1
+            if options["passes"] and passes >= options["passes"]:
+                break
             deadline = time.monotonic() + max(0.1, options["interval"])
             while running and time.monotonic() < deadline:
                 time.sleep(0.2)
-
-    def _pass(self, instance: str) -> None:
-        for name in scheduler_tick(instance=instance):
-            self.stdout.write(f"enqueued {name}")

@@ -6,20 +6,38 @@
  * data-draft-skip). A page marked data-clear-draft (the receipt) forgets every
  * draft.
  *
- * Evidence inputs: warn about files over the limits before they are uploaded
- * (the server checks the same limits), and send a form only once.
+ * Evidence inputs: list the chosen files (thumbnails of photos) with a button to remove
+ * each, warn about files over the limits before they are uploaded (the server checks the
+ * same limits), and send a form only once.
  */
 (function () {
   "use strict";
   var gettext = window.gettext || function (text) { return text; };
+  var pgettext = window.pgettext || function (context, text) { return text; };
   var fmt = window.interpolate || function (text, args) {
     var i = 0;
     return text.replace(/%s/g, function () { return String(args[i++]); });
   };
 
+  /* Files chosen so far are listed under the input — a thumbnail for each photo — each with
+   * a button that takes it out again. Choosing more adds to the list. The input's FileList
+   * is rebuilt with DataTransfer, so the form sends exactly what is listed; without
+   * DataTransfer (or without this script) the plain file input works as before. */
+  var canRebuild = (function () {
+    try {
+      return typeof DataTransfer === "function" && !!new DataTransfer().items;
+    } catch (e) {
+      return false;
+    }
+  })();
+
   Array.prototype.forEach.call(document.querySelectorAll("input[type=file][data-max-files]"), function (input) {
     var warning = input.parentNode.querySelector("[data-file-warning]");
-    input.addEventListener("change", function () {
+    var chosen = [];
+    var urls = [];
+    var list = null;
+
+    function check() {
       var maxFiles = parseInt(input.getAttribute("data-max-files"), 10);
       var maxMb = parseInt(input.getAttribute("data-max-mb"), 10);
       var problems = [];
@@ -37,7 +55,106 @@
         warning.textContent = text;
         warning.hidden = !text;
       }
+    }
+
+    function same(a, b) {
+      return a.name === b.name && a.size === b.size && a.lastModified === b.lastModified;
+    }
+
+    function render() {
+      urls.forEach(function (url) { URL.revokeObjectURL(url); });
+      urls = [];
+      list.textContent = "";
+      list.hidden = chosen.length === 0;
+      chosen.forEach(function (file, index) {
+        var item = document.createElement("li");
+        item.className = "preview";
+        if (/^image\//.test(file.type)) {
+          var image = document.createElement("img");
+          var url = URL.createObjectURL(file);
+          urls.push(url);
+          image.src = url;
+          image.alt = "";
+          image.width = 64;
+          image.height = 64;
+          item.appendChild(image);
+        } else {
+          var icon = document.createElement("span");
+          icon.className = "preview-icon";
+          icon.setAttribute("aria-hidden", "true");
+          icon.textContent = (file.name.split(".").pop() || "").slice(0, 4).toUpperCase();
+          item.appendChild(icon);
+        }
+        var name = document.createElement("span");
+        name.className = "preview-name";
+        name.textContent = file.name;
+        item.appendChild(name);
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "button secondary small";
+        /* The name is read out with the visible word, so a screen reader hears which file. */
+        remove.textContent = pgettext("a chosen file", "Remove");
+        var which = document.createElement("span");
+        which.className = "visually-hidden";
+        which.textContent = " " + file.name;
+        remove.appendChild(which);
+        remove.addEventListener("click", function () {
+          chosen.splice(index, 1);
+          rebuild();
+          input.focus();
+        });
+        item.appendChild(remove);
+        list.appendChild(item);
+      });
+    }
+
+    function rebuild() {
+      var transfer = new DataTransfer();
+      chosen.forEach(function (file) { transfer.items.add(file); });
+      input.files = transfer.files;
+      render();
+      check();
+    }
+
+    if (canRebuild) {
+      list = document.createElement("ul");
+      list.className = "previews";
+      list.hidden = true;
+      list.setAttribute("aria-label", gettext("Chosen files"));
+      input.parentNode.insertBefore(list, input.nextSibling);
+      window.addEventListener("pagehide", function () {
+        urls.forEach(function (url) { URL.revokeObjectURL(url); });
+        urls = [];
+      });
+    }
+
+    input.addEventListener("change", function () {
+      if (!canRebuild) {
+        check();
+        return;
+      }
+      Array.prototype.forEach.call(input.files, function (file) {
+        if (!chosen.some(function (other) { return same(other, file); })) {
+          chosen.push(file);
+        }
+      });
+      rebuild();
     });
+  });
+
+  /* "I don't know" ticked: the answer box beside it is switched off, so the two never
+   * disagree (the server takes "I don't know" anyway). */
+  Array.prototype.forEach.call(document.querySelectorAll(".dont-know input[type=checkbox]"), function (box) {
+    var field = box.closest(".field");
+    var answer = field && field.querySelector("input:not([type=checkbox]), textarea, select");
+    if (!answer) {
+      return;
+    }
+    function sync() {
+      answer.disabled = box.checked;
+    }
+    box.addEventListener("change", sync);
+    sync();
   });
 
   Array.prototype.forEach.call(document.querySelectorAll("form[method=post]"), function (form) {
@@ -126,6 +243,7 @@
       }
       if (el.type === "radio" || el.type === "checkbox") {
         el.checked = el.value === data[el.name];
+        el.dispatchEvent(new Event("change")); /* what depends on the box follows it */
       } else {
         el.value = data[el.name];
       }

@@ -7,10 +7,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
         ('people', '0007_body_retention_days'),
+        ('transparency', '0001_notices'),
     ]
 
     operations = [
