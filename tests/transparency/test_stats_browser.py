@@ -98,3 +98,38 @@ def test_charts_render_and_match_their_tables(phone, live_server, body, staff, c
     )
     for chart in page.evaluate(READ_CHARTS):
         assert chart["chartData"] == chart["tableData"], chart["table"]
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-GB"])
+def test_the_statistics_page_and_the_headline_pass_the_accessibility_audit(
+    browser, live_server, body, staff, locale
+):
+    from tests.a11y.test_axe import assert_accessible
+    from tipoff.office.decisions import sanction_kinds_seed
+
+    sanction_kinds_seed(body=body.body)
+    stats_demo_load(
+        body=body.body,
+        leader=staff["leader"],
+        inspector=staff["inspector"],
+        months=4,
+        per_month=20,
+        now=timezone.now() - dt.timedelta(days=1),
+    )
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale=locale
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        page.goto(live_server.url + "/transparency/statistics/?year=all")
+        page.wait_for_function(
+            "document.querySelectorAll('[data-drawn=\"true\"]').length === "
+            "document.querySelectorAll('[data-chart-for]').length"
+        )
+        assert_accessible(page, "statistics")
+        page.goto(live_server.url + "/")
+        page.locator("[data-figure='received']").wait_for()
+        assert_accessible(page, "home with headline figures")
+    finally:
+        context.close()
