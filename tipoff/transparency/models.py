@@ -117,7 +117,10 @@ class StatsSettings(models.Model):
     """How a body publishes its statistics."""
 
     body = models.OneToOneField(
-        "people.Body", on_delete=models.CASCADE, related_name="stats_settings"
+        "people.Body",
+        on_delete=models.CASCADE,
+        related_name="stats_settings",
+        verbose_name=_("body"),
     )
     threshold = models.PositiveSmallIntegerField(
         _("smallest published count"),
