@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import random
 import secrets
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -85,14 +86,14 @@ def stats_demo_load(
     cat_weights = [max(1, len(categories) - i) ** 2 for i in range(len(categories))]
     unit_weights = [max(1, len(units) - i) ** 2 for i in range(len(units))]
     channels = list(CHANNEL_WEIGHTS)
-    made: list[int] = []
+    bundles: list[_Bundle] = []
     for start in _month_starts(now, months):
         count = per_month + rng.randint(-per_month // 4, per_month // 4)
         for _ in range(count):
             created = start + dt.timedelta(seconds=rng.randint(0, 27 * 86400))
             if created >= now:
                 continue
-            case = _one_report(
+            bundle = _one_report(
                 body=body,
                 created=created,
                 now=now,
@@ -104,11 +105,23 @@ def stats_demo_load(
                 leader=leader,
                 inspector=inspector,
             )
-            made.append(case.pk)
+            bundles.append(bundle)
+    made = _save(bundles)
     # Written in bulk, with no history events for the job to notice: counted here.
     stats_cases_refresh(case_ids=made)
     stats_refresh()
     return len(made)
+
+
+@dataclass
+class _Bundle:
+    """One demo report and what its handling left, not yet saved (written in bulk)."""
+
+    case: Case
+    case_key: bytes
+    report: Report
+    decision: Decision | None = None
+    sanctions: list[tuple[SanctionKind, str, str]] = field(default_factory=list)
 
 
 def _one_report(
@@ -123,7 +136,7 @@ def _one_report(
     measures: list[SanctionKind],
     leader: User,
     inspector: User,
-) -> Case:
+) -> _Bundle:
     case_key = vault.new_key()
     acknowledge_due = created + dt.timedelta(days=body.acknowledge_days)
     conclude_due = created + dt.timedelta(days=body.conclude_days)
@@ -139,11 +152,12 @@ def _one_report(
     else:
         status = Status.CLOSED if rng.random() < 0.7 else Status.DECIDED
         acknowledged_at = acknowledged
-    case = Case.objects.create(
+    decided = status in (Status.DECIDED, Status.CLOSED)
+    case = Case(
         body=body,
         status=status,
         created_at=created,
-        updated_at=max(created, acknowledged_at or created),
+        updated_at=concluded if decided else max(created, acknowledged_at or created),
         acknowledge_due=acknowledge_due,
         conclude_due=conclude_due,
         acknowledged_at=acknowledged_at,
@@ -159,43 +173,69 @@ def _one_report(
         official_name=rng.choice(OFFICIALS)[0],
         official_position=rng.choice(OFFICIALS)[1],
     )
-    Report.objects.create(
-        body=body,
+    bundle = _Bundle(
         case=case,
-        channel=channel,
-        category=category,
-        unit=unit,
-        received_at=created,
-        receipt_lookup=secrets.token_bytes(32),
-        sealed_key=vault.seal_to(body.public_key, data_key),
-        reporter_wrapped_key=secrets.token_bytes(72),
-        content=vault.seal(data_key, content.to_bytes(), label="report"),
+        case_key=case_key,
+        report=Report(
+            body=body,
+            channel=channel,
+            category=category,
+            unit=unit,
+            received_at=created,
+            receipt_lookup=secrets.token_bytes(32),
+            sealed_key=vault.seal_to(body.public_key, data_key),
+            reporter_wrapped_key=secrets.token_bytes(72),
+            content=vault.seal(data_key, content.to_bytes(), label="report"),
+        ),
     )
-    if status not in (Status.DECIDED, Status.CLOSED):
-        return case
+    if not decided:
+        return bundle
     finding = rng.choices([Finding.FOUNDED, Finding.PARTLY, Finding.UNFOUNDED], [55, 10, 35])[0]
-    decision = Decision.objects.create(
-        case=case,
+    bundle.decision = Decision(
         state=DecisionState.APPROVED,
         finding=finding,
         summary="经核查，已依规依纪处理。"
         if finding != Finding.UNFOUNDED
         else "经核查，反映问题不属实。",
-        reasoning=vault.seal(case_key, "（演示数据）".encode(), label=f"reasoning:{case.pk}"),
         proposed_by=inspector,
         proposed_at=concluded - dt.timedelta(days=2),
         approved_by=leader,
         approved_at=concluded,
     )
-    Case.objects.filter(pk=case.pk).update(updated_at=concluded)
     if finding == Finding.UNFOUNDED or not measures:
-        return case
+        return bundle
     for _ in range(rng.choices([1, 2], [80, 20])[0]):
         name, position = rng.choice(OFFICIALS)
-        payload = json.dumps({"name": name, "position": position}, ensure_ascii=False).encode()
-        DecisionSanction.objects.create(
-            decision=decision,
-            kind=rng.choices(measures, [40, 25, 15, 12, 8][: len(measures)])[0],
-            official=vault.seal(case_key, payload, label=f"official:{case.pk}"),
-        )
-    return case
+        kind = rng.choices(measures, [40, 25, 15, 12, 8][: len(measures)])[0]
+        bundle.sanctions.append((kind, name, position))
+    return bundle
+
+
+def _save(bundles: list[_Bundle]) -> list[int]:
+    """Write the bundles in a few statements; the seals that name a case get its id."""
+    Case.objects.bulk_create([b.case for b in bundles], batch_size=500)
+    for b in bundles:
+        b.report.case = b.case
+        if b.decision is not None:
+            b.decision.case = b.case
+            b.decision.reasoning = vault.seal(
+                b.case_key, "（演示数据）".encode(), label=f"reasoning:{b.case.pk}"
+            )
+    Report.objects.bulk_create([b.report for b in bundles], batch_size=500)
+    decided = [b for b in bundles if b.decision is not None]
+    Decision.objects.bulk_create([b.decision for b in decided if b.decision], batch_size=500)
+    sanctions = []
+    for b in decided:
+        for kind, name, position in b.sanctions:
+            payload = json.dumps({"name": name, "position": position}, ensure_ascii=False)
+            sanctions.append(
+                DecisionSanction(
+                    decision=b.decision,
+                    kind=kind,
+                    official=vault.seal(
+                        b.case_key, payload.encode(), label=f"official:{b.case.pk}"
+                    ),
+                )
+            )
+    DecisionSanction.objects.bulk_create(sanctions, batch_size=500)
+    return [b.case.pk for b in bundles]
