@@ -13,7 +13,7 @@ from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tipoff.people.models import Body
 from tipoff.people.selectors import body_by_slug, body_default
@@ -32,7 +32,7 @@ def _choice(request: HttpRequest) -> tuple[Body, int | None]:
         raise BadRequest("period") from None
 
 
-@require_GET
+@require_safe
 def statistics(request: HttpRequest) -> HttpResponse:
     body, year = _choice(request)
     pub = stats_published(body=body, year=year)
@@ -52,7 +52,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def statistics_csv(request: HttpRequest, name: str) -> HttpResponse:
     body, year = _choice(request)
     tables = {t.name: t for t in presented(stats_published(body=body, year=year), body)}
