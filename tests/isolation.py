@@ -34,6 +34,7 @@ GLOBAL_MODELS = {
     "reports.ReceiptSalt": "one deployment-wide salt",
     "people.Body": "the bodies themselves",
     "ops.JobSchedule": "when each periodic job runs next (job names only)",
+    "transparency.RollupState": "how far the statistics roll-ups have caught up (a time)",
 }
 # Text fields that are identifiers or technical values, never shown as names.
 TECHNICAL = {

@@ -24,6 +24,7 @@ from ninja import NinjaAPI
 from tipoff.reports.api import router as reports_router
 from tipoff.reports.api_errors import JsonObjectParser, install_error_handlers, method_not_allowed
 from tipoff.reports.api_followup import router as followup_router
+from tipoff.transparency.stats_api import router as stats_router
 
 
 def _json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -61,3 +62,4 @@ api = TipoffAPI(
 install_error_handlers(api)
 api.add_router("", reports_router)
 api.add_router("", followup_router)
+api.add_router("", stats_router)

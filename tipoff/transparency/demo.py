@@ -1,8 +1,9 @@
-"""Demo notices of typical cases: two, drafted and approved by two different people.
+"""Transparency's demo: two notices of typical cases, then a year of handled reports.
 
-They are made from the demo's decided cases (``office/demo.py`` runs first)
-through the same services staff use: the team leader drafts and rewrites,
-the administrator approves.
+The notices are made from the demo's decided cases (``office/demo.py`` runs
+first) through the same services staff use: the team leader drafts and
+rewrites, the administrator approves. The year of reports for the statistics
+(``stats_demo``) comes after, so that no notice is drafted from those.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from tipoff.cases.models import Case
 from tipoff.people.models import Body, User
 from tipoff.transparency import notices
+from tipoff.transparency.stats_demo import stats_demo_load
 
 WORDING = {
     "weddings_funerals": notices.NoticeWording(
@@ -63,3 +65,4 @@ def load(body: Body, staff: dict[str, User]) -> None:
             notices.notice_edit(notice=notice, actor=drafter, wording=WORDING[code])
         notices.notice_submit(notice=notice, actor=drafter)
         notices.notice_approve(notice=notice, actor=approver)
+    stats_demo_load(body=body, leader=staff["demo-leader"], inspector=staff["demo-inspector"])
