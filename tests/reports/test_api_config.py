@@ -137,7 +137,8 @@ def test_names_vary_by_language_for_caches(client, body):
 def test_openapi_describes_every_operation_and_field(client):
     schema = client.get("/api/v1/openapi.json").json()
     operations = [op for path in schema["paths"].values() for op in path.values()]
-    assert len(operations) == 11
+    assert len(operations) == 13  # intake and follow-up (11), statistics (2)
+    assert {"/api/v1/stats", "/api/v1/stats/{body}"} <= set(schema["paths"])
     for operation in operations:
         assert operation.get("description") and operation.get("summary"), operation["operationId"]
         for parameter in operation.get("parameters", []):

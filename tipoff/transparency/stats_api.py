@@ -33,7 +33,7 @@ class StatsBodyOut(Schema):
 
 class ColumnOut(Schema):
     key: str = Field(description="Stable identifier of the column (an outcome, `total`, …).")
-    label: str
+    label: str = Field(description="The column's heading in the request's language.")
 
 
 class LineOut(Schema):
@@ -41,7 +41,7 @@ class LineOut(Schema):
         description="Stable identifier of the row: a category or unit id, a channel, "
         "`YYYY-MM`, a measure's code, a funnel stage."
     )
-    label: str
+    label: str = Field(description="The row's heading in the request's language.")
     values: list[int | float | None] = Field(
         description="One per column; null where the count is withheld to protect privacy."
     )
@@ -49,9 +49,9 @@ class LineOut(Schema):
 
 class TableOut(Schema):
     name: str = Field(description="funnel, month, category, unit, channel, sanctions or timing.")
-    title: str
-    columns: list[ColumnOut]
-    rows: list[LineOut]
+    title: str = Field(description="The table's title in the request's language.")
+    columns: list[ColumnOut] = Field(description="The columns, left to right.")
+    rows: list[LineOut] = Field(description="The rows, top to bottom.")
     total: LineOut | None = Field(None, description="The totals row, where the table has one.")
 
 
@@ -67,7 +67,10 @@ class StatsOut(Schema):
         description="people (receipts issued), received, accepted, concluded, founded, "
         "sanctioned (measures imposed); null where withheld."
     )
-    tables: list[TableOut]
+    tables: list[TableOut] = Field(
+        description="The breakdowns: by month, category, unit and channel, measures by kind, "
+        "and the speed of handling."
+    )
 
 
 def _body(slug: str) -> Body:
@@ -93,7 +96,9 @@ def stats_bodies(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def stats_body(
     request: HttpRequest,
-    body: str = param.Path(..., max_length=50),
+    body: str = param.Path(
+        ..., max_length=50, description="The body's slug, from `GET /stats` or `GET /bodies`."
+    ),
     year: str | None = param.Query(
         None,
         description="A year from `GET /stats`, or `all` for every year together; the latest "
