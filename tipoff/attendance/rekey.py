@@ -18,27 +18,23 @@ from tipoff.attendance.sealed import ATTENDANCE_KEY, template_label
 from tipoff.lib.vault import KeptKey
 
 
-def _reseal(old: KeptKey, blob: bytes | memoryview | None, label: str) -> bytes | None:
-    if not blob:
-        return None if blob is None else b""
-    return ATTENDANCE_KEY.seal(old.unseal(blob, label=label), label=label)
-
-
 @transaction.atomic
 def attendance_rekey(old: KeptKey) -> dict[str, int]:
     """Re-seal under the current ``ATTENDANCE_KEY``; raises ``DecryptionError`` if ``old`` is wrong."""
     counts = {"enrollments": 0, "snapshots": 0}
     for row in Enrollment.objects.select_for_update().order_by("pk"):
-        row.template = _reseal(
-            old, row.template, template_label(row.employee_id, row.site_id, "template")
+        row.template = ATTENDANCE_KEY.reseal(
+            old, row.template, label=template_label(row.employee_id, row.site_id, "template")
         )
-        row.embeddings = _reseal(
-            old, row.embeddings, template_label(row.employee_id, row.site_id, "embeddings")
+        row.embeddings = ATTENDANCE_KEY.reseal(
+            old, row.embeddings, label=template_label(row.employee_id, row.site_id, "embeddings")
         )
         row.save(update_fields=["template", "embeddings"])
         counts["enrollments"] += 1
     for attempt in Attempt.objects.select_for_update().exclude(snapshot=None).order_by("pk"):
-        attempt.snapshot = _reseal(old, attempt.snapshot, f"attendance:snapshot:{attempt.key}")
+        attempt.snapshot = ATTENDANCE_KEY.reseal(
+            old, attempt.snapshot, label=f"attendance:snapshot:{attempt.key}"
+        )
         attempt.save(update_fields=["snapshot"])
         counts["snapshots"] += 1
     counts["codes_dropped"] = EnrollmentCode.objects.all().delete()[0]

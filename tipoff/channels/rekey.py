@@ -25,19 +25,13 @@ from tipoff.channels.models import (
 from tipoff.lib.vault import KeptKey
 
 
-def _reseal(old: KeptKey, blob: bytes | memoryview | None, label: str) -> bytes | None:
-    if not blob:
-        return None if blob is None else b""
-    return CHANNEL_KEY.seal(old.unseal(blob, label=label), label=label)
-
-
 @transaction.atomic
 def channels_rekey(old: KeptKey) -> dict[str, int]:
     """Re-seal under the current ``CHANNELS_KEY``; raises ``DecryptionError`` if ``old`` is wrong."""
     counts = {"accounts": 0, "conversations": 0, "media": 0, "outbox": 0}
     for account in ChannelAccount.objects.select_for_update().order_by("pk"):
         label = f"channel-credentials:{account.public_id}"
-        account.credentials = _reseal(old, account.credentials, label)
+        account.credentials = CHANNEL_KEY.reseal(old, account.credentials, label=label)
         account.save(update_fields=["credentials"])
         counts["accounts"] += 1
     for conversation in Conversation.objects.select_for_update().order_by("pk"):
@@ -62,16 +56,20 @@ def channels_rekey(old: KeptKey) -> dict[str, int]:
         conversation.save(update_fields=["sender", "state", "pending_submit", "sender_lookup"])
         counts["conversations"] += 1
     for row in PendingMedia.objects.select_for_update().order_by("pk"):
-        row.ref = _reseal(old, row.ref, f"media-ref:{row.pk}")
-        row.content = _reseal(old, row.content, f"media:{row.pk}")
-        row.report_key = _reseal(old, row.report_key, f"media-report-key:{row.pk}")
+        row.ref = CHANNEL_KEY.reseal(old, row.ref, label=f"media-ref:{row.pk}")
+        row.content = CHANNEL_KEY.reseal(old, row.content, label=f"media:{row.pk}")
+        row.report_key = CHANNEL_KEY.reseal(old, row.report_key, label=f"media-report-key:{row.pk}")
         row.save(update_fields=["ref", "content", "report_key"])
         counts["media"] += 1
     for message in OutboundMessage.objects.select_for_update().order_by("pk"):
         account_id = message.account_id
-        message.recipient = _reseal(old, message.recipient, f"outbox-to:{account_id}")
-        message.text = _reseal(old, message.text, f"outbox-text:{account_id}")
-        message.thread = _reseal(old, message.thread, f"outbox-thread:{account_id}")
+        message.recipient = CHANNEL_KEY.reseal(
+            old, message.recipient, label=f"outbox-to:{account_id}"
+        )
+        message.text = CHANNEL_KEY.reseal(old, message.text, label=f"outbox-text:{account_id}")
+        message.thread = CHANNEL_KEY.reseal(
+            old, message.thread, label=f"outbox-thread:{account_id}"
+        )
         message.save(update_fields=["recipient", "text", "thread"])
         counts["outbox"] += 1
     counts["dropped_hashes"] = (

@@ -116,6 +116,15 @@ class KeptKey:
     def seal(self, plaintext: bytes, *, label: str) -> bytes:
         return seal(self.key(), plaintext, label=label)
 
+    def reseal(self, old: KeptKey, blob: bytes | memoryview | None, *, label: str) -> bytes | None:
+        """A value sealed under ``old`` (the key's previous value), sealed under this one.
+
+        Empty and missing values stay as they are.
+        """
+        if not blob:
+            return None if blob is None else b""
+        return self.seal(old.unseal(blob, label=label), label=label)
+
     def unseal(self, blob: bytes | memoryview, *, label: str) -> bytes:
         return unseal(self.key(), blob, label=label)
 
