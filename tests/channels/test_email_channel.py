@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from drivers import receipt_in
 from imap_tools import MailBoxUnencrypted
 from mailservers import Imap, SmtpSink, start_dovecot, start_smtp_sink
@@ -228,6 +229,6 @@ def test_a_report_made_from_the_mail_clients_people_use(
     assert content.what.startswith("举报市交通运输局王局长公车私用\n您好：")
     assert (content.official_name, content.official_position) == ("陈喆", "科长")
     assert content.place == "Outside the city hall, in the car park next to the east gate."
-    assert report.occurred_on == dt.date.today() - dt.timedelta(days=1)
+    assert report.occurred_on == timezone.localdate() - dt.timedelta(days=1)
     assert content.answers == {"plate": "粤B12345"}
     assert report.evidence.count() == 1

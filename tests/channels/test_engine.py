@@ -189,3 +189,19 @@ def test_parsing_helpers() -> None:
     assert parsing.split_official("王五，局长") == ("王五", "局长")
     assert parsing.split_official("张明 副局长") == ("张明", "副局长")
     assert parsing.command_of("保留") == "keep"
+
+
+def test_today_and_yesterday_are_the_bodys_days_not_utcs() -> None:
+    """At 00:30 in Beijing it is still the previous day in UTC; "昨天" means Beijing's yesterday
+    (a CI run just after 16:00 UTC caught the engine counting days in UTC)."""
+    after_midnight_in_beijing = dt.datetime(2026, 11, 29, 16, 30, tzinfo=dt.UTC)
+    ports = FakePorts()
+    state = fresh_state("zh-hans")
+    with translation.override("zh-hans"):
+        for text in ("我要举报市交通局王局长上周开公车去参加婚礼", "1", "1", "王五，局长", "昨天"):
+            state = (
+                Engine(catalogue=CATALOGUE, ports=ports, now=after_midnight_in_beijing)
+                .handle(state, Incoming(text=text))
+                .state
+            )
+    assert state["draft"]["occurred_on"] == "2026-11-29"

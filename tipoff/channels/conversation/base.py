@@ -33,6 +33,7 @@ class Steps:
     replies: list[str]
     finished: bool
     now: dt.datetime
+    today: dt.date
     ports: Ports
     catalogue: Catalogue
 

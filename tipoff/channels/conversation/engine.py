@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tipoff.channels.conversation import parsing, prompts
@@ -54,6 +55,8 @@ class Engine(ArrivalSteps, ReviewSteps, FollowUpSteps):
         self.catalogue = catalogue
         self.ports = ports
         self.now = now
+        # Dates people say ("today", "昨天") are the service's local days, not UTC's.
+        self.today = timezone.localdate(now)
 
     # --- entry point -------------------------------------------------------------
 
@@ -193,8 +196,8 @@ class Engine(ArrivalSteps, ReviewSteps, FollowUpSteps):
     def _set_when(self, text: str, command: str | None) -> str:
         occurred_on, detail = None, ""
         if command != "skip":
-            date = parsing.date_of(text, today=self.now.date())
-            if date and (date > self.now.date() + dt.timedelta(days=1) or date.year < 1950):
+            date = parsing.date_of(text, today=self.today)
+            if date and (date > self.today + dt.timedelta(days=1) or date.year < 1950):
                 return _("The date cannot be in the future.")
             if date:
                 occurred_on = date.isoformat()
@@ -234,7 +237,7 @@ class Engine(ArrivalSteps, ReviewSteps, FollowUpSteps):
         answers = self.draft.setdefault("answers", {})
         if command == "keep" and answers.get(question["key"]):
             return ""
-        answer, problem = prompts.answer_question(question, text, command, today=self.now.date())
+        answer, problem = prompts.answer_question(question, text, command, today=self.today)
         if problem:
             return problem
         if answer:
