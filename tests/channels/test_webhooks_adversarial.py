@@ -212,3 +212,21 @@ def test_telegram_photo_caption_is_read_as_text(
     with django_capture_on_commit_callbacks(execute=True):
         reply = telegram.text_of(telegram.update({"photo": sizes, "caption": "done"}))
     assert "File received" in reply and "give your name" in reply
+
+
+# --- Digits that are not ASCII ----------------------------------------------------------
+
+ODD_DIGITS = ("፩", "᧚", "²", "١")  # Ethiopic one, New Tai Lue one, superscript two, Arabic one
+
+
+@pytest.mark.django_db
+def test_digits_of_other_scripts_are_answered_not_a_500(client: Any, body: Any) -> None:
+    """str.isdigit() says yes to these but int() refuses some; at every choice step the
+    reporter gets an answer and the platform no retry loop of 500s."""
+    weibo = WeiboDriver(client, body.body)
+    for text in ODD_DIGITS:
+        assert weibo.say(text)  # idle: the menu
+    assert weibo.say("1")  # report: now choosing a category
+    for text in ODD_DIGITS:
+        assert weibo.say(text)
+    assert Report.objects.count() == 0

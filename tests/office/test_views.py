@@ -70,6 +70,8 @@ def test_without_the_key_in_the_session_nothing_is_decrypted_or_written(
         ("received", "intake", "reject", {"reason": ""}),
         ("received", "intake", "merge", {"target": "999999"}),
         ("received", "intake", "merge", {"target": "abc"}),
+        ("received", "intake", "merge", {"target": "²"}),
+        ("received", "intake", "merge", {"target": "2026-99999999999999999999"}),
         ("received", "intake", "forward", {"target": "999", "reason": "x"}),
         ("triaged", "intake", "assign", {"team": "", "inspector": ""}),
         ("investigating", "owner", "message", {"report": "999999", "text": "hi"}),

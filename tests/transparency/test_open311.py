@@ -211,3 +211,23 @@ def test_jurisdiction_id_chooses_the_body(client, decided_case, publish):
     assert codes == ["beta_only"]
     assert client.get("/open311/v2/requests.json?jurisdiction_id=beta").json() == []
     assert len(client.get("/open311/v2/requests.json?jurisdiction_id=demo").json()) == 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/open311/v2/requests.json?service_request_id=%C2%B2",
+        "/open311/v2/requests.json?service_request_id=99999999999999999999",
+        "/open311/v2/requests/%C2%B2.json",
+        "/open311/v2/requests/99999999999999999999.json",
+        "/open311/v2/requests.json?start_date=2026-02-30",
+        "/open311/v2/requests.json?start_date=2026-01-01T00:00:00%2B99:00",
+        "/open311/v2/requests.json?start_date=0001-01-01",
+        "/open311/v2/requests.json?end_date=9999-12-31T23:59:59",
+    ],
+)
+def test_impossible_ids_and_dates_are_a_4xx_not_a_500(client, body, path):
+    response = client.get(path)
+    assert 400 <= response.status_code < 500 or response.status_code == 200, path
+    if response.status_code == 400:
+        assert response.json()[0]["code"] == 400

@@ -108,3 +108,18 @@ def test_the_api_is_in_the_openapi_schema():
     operation = schema["paths"]["/api/v1/stats/{body}"]["get"]
     assert {p["name"] for p in operation["parameters"]} == {"body", "year"}
     assert "StatsOut" in schema["components"]["schemas"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/transparency/statistics/?year=%C2%B2%C2%B2%C2%B2%C2%B2",
+        "/transparency/statistics/month.csv?year=%C2%B2%C2%B2%C2%B2%C2%B2",
+        "/api/v1/stats/demo?year=%C2%B2%C2%B2%C2%B2%C2%B2",
+        "/api/v1/stats/demo?year=99999999999999999999",
+    ],
+)
+def test_a_year_in_other_digits_is_not_a_500(body, path):
+    from django.test import Client
+
+    assert Client().get(path).status_code in (200, 400, 404), path

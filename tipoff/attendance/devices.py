@@ -20,6 +20,7 @@ from tipoff.attendance import codes
 from tipoff.attendance.models import Employee, Kiosk, Site
 from tipoff.attendance.services import AttendanceError
 from tipoff.audit.services import audit_record
+from tipoff.lib.digits import is_number
 from tipoff.people.models import User
 
 PAIRING_MINUTES = 15
@@ -97,7 +98,7 @@ def kiosk_unpair(*, kiosk: Kiosk, actor: User | None) -> None:
 
 @transaction.atomic
 def employee_set_pin(*, employee: Employee, pin: str, actor: User | None) -> None:
-    if not (pin.isdigit() and 4 <= len(pin) <= 8):
+    if not (is_number(pin) and 4 <= len(pin) <= 8):
         raise AttendanceError(_("A PIN has from 4 to 8 digits."))
     employee.pin_hash = make_password(pin)
     employee.pin_failures = 0

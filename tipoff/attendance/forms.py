@@ -20,6 +20,7 @@ from tipoff.attendance.models import (
     Site,
     Status,
 )
+from tipoff.lib.digits import is_number
 from tipoff.people.models import Body, Unit, User
 
 
@@ -167,7 +168,7 @@ class PinForm(forms.Form):
 
     def clean_pin(self) -> str:
         value = self.cleaned_data["pin"]
-        if not value.isdigit():
+        if not is_number(value):
             raise forms.ValidationError(_("A PIN has from 4 to 8 digits."))
         return value
 

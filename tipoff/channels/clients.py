@@ -15,6 +15,8 @@ from typing import Any, Protocol
 
 from django.conf import settings
 
+from tipoff.lib.digits import is_number
+
 
 class ChannelError(Exception):
     """The channel's API failed; worth trying again later."""
@@ -111,7 +113,7 @@ def http_read(request: urllib.request.Request, *, max_bytes: int) -> bytes:
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
             declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
+            if declared and is_number(declared) and int(declared) > max_bytes:
                 raise MediaTooLarge(request.full_url)
             data = response.read(max_bytes + 1)
     except (urllib.error.URLError, TimeoutError, OSError) as exc:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from tipoff.lib.digits import is_number
 from tipoff.limits.counters import once
 
 ALGORITHM = "sha256-leading-zero-bits"
@@ -100,7 +101,7 @@ def proof_accept(proof: str, *, purpose: str, difficulty: int) -> bool:
     terms = challenge_read(challenge)
     if terms is None or terms.purpose != purpose or terms.difficulty < difficulty:
         return False
-    if not solution.isdigit() or len(solution) > 20:
+    if not is_number(solution, digits=20):
         return False
     if work_done(challenge, solution) < terms.difficulty:
         return False

@@ -127,11 +127,16 @@ def audit_events(*, body_id: int, form: AuditFilterForm) -> QuerySet[AuditEvent]
     if data.get("date_from"):
         events = events.filter(at__gte=_day_start(data["date_from"]))
     if data.get("date_to"):
-        events = events.filter(at__lt=_day_start(data["date_to"] + dt.timedelta(days=1)))
+        events = events.filter(at__lt=_day_start(min(data["date_to"], _LAST_DAY) + dt.timedelta(1)))
     return events
 
 
+# The calendar's ends (0001-01-01, 9999-12-31) cannot be moved to UTC; nothing is logged there.
+_FIRST_DAY, _LAST_DAY = dt.date(1900, 1, 1), dt.date(9998, 12, 31)
+
+
 def _day_start(day: dt.date) -> dt.datetime:
+    day = min(max(day, _FIRST_DAY), _LAST_DAY)
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 

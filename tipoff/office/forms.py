@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from tipoff.cases.models import Case, Finding, SanctionKind, Status
+from tipoff.lib.digits import is_number
 from tipoff.people.models import Body, Category, District, Team, Unit, User
 from tipoff.reports.models import Channel
 
@@ -105,7 +106,7 @@ class MergeForm(forms.Form):
         # "2026-000123" or just "123": the number after the year is the case's id.
         number = self.cleaned_data["target"].strip().rpartition("-")[2]
         target = None
-        if number.isdigit():
+        if is_number(number):
             target = Case.objects.filter(pk=int(number), body_id=self.case.body_id).first()
         if target is None:
             raise forms.ValidationError(_("There is no such case in this body."))

@@ -33,6 +33,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 
+from tipoff.lib.digits import is_number, number
 from tipoff.people.models import Body, Category
 from tipoff.people.selectors import body_by_slug, body_default, categories_active
 from tipoff.transparency.models import Notice
@@ -174,12 +175,17 @@ def request_row(notice: Notice, body: Body) -> dict[str, Any]:
 
 
 def _moment(name: str, raw: str) -> dt.datetime:
-    value = parse_datetime(raw)
-    if value is None:
-        day = parse_date(raw)
-        value = dt.datetime.combine(day, dt.time()) if day else None
-    if value is None:
-        raise Open311Error(400, f"{name} must be a w3 date-time such as 2026-01-31T08:00:00Z")
+    problem = Open311Error(400, f"{name} must be a w3 date-time such as 2026-01-31T08:00:00Z")
+    try:  # well-formed but impossible (2026-02-30, an offset of +99:00) raises
+        value = parse_datetime(raw)
+        if value is None:
+            day = parse_date(raw)
+            value = dt.datetime.combine(day, dt.time()) if day else None
+    except ValueError:
+        raise problem from None
+    # Years a database can store in UTC either side of any time zone.
+    if value is None or not 1900 <= value.year <= 9998:
+        raise problem
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
@@ -191,7 +197,7 @@ def requests_matching(request: HttpRequest, body: Body) -> QuerySet[Notice]:
     query = notices_published(body)
     ids = _list(request.GET.get("service_request_id", ""))
     if ids:
-        return query.filter(pk__in=[int(i) for i in ids if i.isdigit()])
+        return query.filter(pk__in=[n for i in ids if (n := number(i)) is not None])
     codes = _list(request.GET.get("service_code", ""))
     if codes:
         query = query.filter(category__code__in=codes)
@@ -256,8 +262,8 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
     try:
         body = _jurisdiction(request)
         notice = (
-            notices_published(body).filter(pk=int(request_id)).first()
-            if request_id.isdigit()
+            notices_published(body).filter(pk=number(request_id)).first()
+            if is_number(request_id)
             else None
         )
         if notice is None:

@@ -24,6 +24,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Max, Min, Sum
 
+from tipoff.lib.digits import number
 from tipoff.people.models import Body
 from tipoff.transparency.models import (
     DurationCell,
@@ -121,7 +122,8 @@ def _counts(body: Body, year: int) -> dict[str, dict[tuple[str, str], int]]:
 
 
 def _row_order(key: str) -> tuple[int, str]:
-    return (int(key), "") if key.isdigit() else (0, key)
+    value = number(key)
+    return (value, "") if value is not None else (0, key)
 
 
 def _forms(keys_of: dict[str, list[str]]) -> tuple[dict[Hashable, Form], list[Form]]:

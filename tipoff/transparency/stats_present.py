@@ -15,6 +15,7 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from tipoff.cases.models import SanctionKind
+from tipoff.lib.digits import number
 from tipoff.people.models import Body, Category, Unit
 from tipoff.reports.models import Channel
 from tipoff.transparency.models import Outcome
@@ -60,8 +61,9 @@ def period_parse(body: Body, raw: str | None) -> int | None:
         return years[0] if years else None
     if raw == "all":
         return None
-    if raw.isdigit() and len(raw) == 4 and int(raw) in years:
-        return int(raw)
+    year = number(raw, digits=4)
+    if year is not None and year in years:
+        return year
     raise PeriodInvalid(raw)
 
 
@@ -86,7 +88,7 @@ def _labels(body: Body, dim: str, keys: list[str]) -> dict[str, str]:
 
 
 def _ids(keys: list[str]) -> list[int]:
-    return [int(k) for k in keys if k.isdigit()]
+    return [n for k in keys if (n := number(k)) is not None]
 
 
 def _outcome_columns() -> list[Column]:

@@ -29,6 +29,7 @@ from tipoff.attendance.monthly import month_bounds
 from tipoff.attendance.views.access import admin_required, employee_of, site_of, staff
 from tipoff.attendance.views.uploads import pictures_in_memory, read_files
 from tipoff.audit.services import audit_record
+from tipoff.lib.digits import number
 from tipoff.people.models import Unit
 
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
@@ -217,7 +218,7 @@ def leave(request: HttpRequest, employee_id: int) -> HttpResponse:
     user = staff(request)
     if request.POST.get("action") == "delete":
         raw = request.POST.get("leave", "")
-        entry = get_object_or_404(Leave, pk=int(raw) if raw.isdigit() else 0, employee=employee)
+        entry = get_object_or_404(Leave, pk=number(raw) or 0, employee=employee)
         records.leave_delete(leave=entry, actor=user)
         messages.success(request, _("Removed."))
         return redirect("attendance:employee", employee.pk)

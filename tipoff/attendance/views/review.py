@@ -18,6 +18,7 @@ from tipoff.attendance.models import Attempt, Employee
 from tipoff.attendance.views.access import admin_required, site_of, staff
 from tipoff.audit.services import audit_record
 from tipoff.lib.crypto import DecryptionError
+from tipoff.lib.digits import is_number
 
 
 @admin_required
@@ -76,7 +77,7 @@ def decide(request: HttpRequest, attempt_id: int) -> HttpResponse:
         employee = attempt.employee
         chosen = request.POST.get("employee", "")
         if chosen:
-            if not chosen.isdigit():
+            if not is_number(chosen):
                 messages.error(request, _("Choose who it was."))
                 return redirect("attendance:review", attempt.site_id)
             employee = get_object_or_404(Employee, pk=int(chosen), site=attempt.site)

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from tipoff.lib.digits import is_number
+
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "贰": 2, "三": 3, "叁": 3}
 _DIGITS |= {"四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7}
 _DIGITS |= {"八": 8, "捌": 8, "九": 9, "玖": 9}
@@ -81,7 +83,7 @@ def _mixed(text: str) -> Decimal | None:
             if value is None:
                 return None
             total += value * unit
-            if (rest and rest in _DIGITS) or (rest.isdigit() and len(rest) == 1):
+            if (rest and rest in _DIGITS) or is_number(rest, digits=1):
                 # 一万五 = 15,000: a lone trailing digit counts one unit lower.
                 rest_value = _DIGITS.get(rest, None)
                 total += Decimal(rest_value if rest_value is not None else int(rest)) * unit / 10

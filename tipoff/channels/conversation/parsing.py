@@ -6,6 +6,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from tipoff.lib.digits import number
+
 # Each command in English and Chinese; compared after normalising (see ``normalise``).
 COMMANDS: dict[str, tuple[str, ...]] = {
     "cancel": ("cancel", "stop", "quit", "取消", "退出", "放弃"),
@@ -173,7 +175,7 @@ def is_story(text: str) -> bool:
 
 def number_of(text: str) -> int | None:
     folded = normalise(text)
-    return int(folded) if folded.isdigit() and len(folded) <= 4 else None
+    return number(folded, digits=4)
 
 
 def detect_language(text: str) -> str | None:
