@@ -33,7 +33,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 
-from tipoff.lib.digits import is_number, number
+from tipoff.lib.digits import number
 from tipoff.people.models import Body, Category
 from tipoff.people.selectors import body_by_slug, body_default, categories_active
 from tipoff.transparency.models import Notice
@@ -261,11 +261,8 @@ def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpRespo
         return refused
     try:
         body = _jurisdiction(request)
-        notice = (
-            notices_published(body).filter(pk=number(request_id)).first()
-            if is_number(request_id)
-            else None
-        )
+        wanted = number(request_id)
+        notice = notices_published(body).filter(pk=wanted).first() if wanted is not None else None
         if notice is None:
             raise Open311Error(404, "service_request_id not found")
     except Open311Error as exc:
