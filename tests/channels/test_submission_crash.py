@@ -111,3 +111,24 @@ def test_a_report_filed_before_the_crash_is_picked_up_not_filed_again(
     receipt = receipt_in(telegram.say("hello"))
     assert receipt and Report.objects.count() == 1
     assert reporter_open(code=receipt).report == Report.objects.get()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_services_retry_of_the_confirmation_gives_the_receipt(
+    client: Any, body: Any, monkeypatch: Any
+) -> None:
+    """The crash fails the delivery, so the service sends the same update again: that retry
+    is a duplicate, but it is also the reporter's only chance to get the receipt."""
+    telegram = TelegramDriver(client, body.body)
+    _up_to_confirm(telegram)
+    _crash_after_the_turn(monkeypatch)
+    with pytest.raises(ConnectionError):
+        telegram.update({"text": "confirm"}, update_id=777001)
+    monkeypatch.undo()
+    answer = telegram.text_of(telegram.update({"text": "confirm"}, update_id=777001))
+    receipt = receipt_in(answer)
+    assert receipt and Report.objects.count() == 1
+    assert reporter_open(code=receipt).report == Report.objects.get()
+    # A further retry of that update is only a duplicate now.
+    assert telegram.text_of(telegram.update({"text": "confirm"}, update_id=777001)) == ""
+    assert Report.objects.count() == 1

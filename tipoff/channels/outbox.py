@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tipoff.channels.models import CHANNEL_KEY, ChannelAccount, OutboundMessage
+from tipoff.lib.tasks import enqueue_with_transaction
 
 # What one message sent through each service's API may carry (bytes of UTF-8, with a margin):
 # WeChat's customer-service text 2048 bytes, Telegram 4096 characters, Twilio 1600 characters.
@@ -100,7 +101,8 @@ def outbox_queue(
             else None,
             created_at=timezone.now(),
         )
-        transaction.on_commit(partial(enqueue_outbox, row.pk))
+        # Sent exactly when the row exists: a crash after the commit loses no receipt.
+        enqueue_with_transaction(partial(enqueue_outbox, row.pk))
 
 
 def outbox_open(row: OutboundMessage) -> tuple[str, str, dict[str, Any] | None]:

@@ -153,7 +153,9 @@ def conversation_handle(
     now = timezone.now()
     with transaction.atomic():
         if dedupe_key and inbound_seen(account=account, key=dedupe_key):
-            return Turn(duplicate=True)
+            # The service retrying a delivery that failed, perhaps in the crash whose report
+            # was just filed above: its receipt is owed, and this is the only chance to send it.
+            return Turn(replies=leftover, duplicate=not leftover)
         conversation, state, expired = _load(account, sender, now)
         detected = parsing.detect_language(incoming.text) if incoming.text else None
         if not state:

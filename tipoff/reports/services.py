@@ -9,7 +9,7 @@ once the transaction has committed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from tipoff.cases.models import Case, EventKind
 from tipoff.cases.services import case_event_record, case_open
 from tipoff.lib import crypto, evidence, receipts, vault
+from tipoff.lib.tasks import enqueue_with_transaction
 from tipoff.people.models import Body, Category, District, Unit
 from tipoff.people.selectors import intake_catalogue
 from tipoff.reports.content import ReportContent
@@ -299,31 +300,13 @@ def report_submit(*, data: ReportInput, receipt: str = "") -> SubmittedReport:
                     )
                     _evidence_rows(report, stored, added_by=Author.REPORTER, message=None)
                     # Staff hear of the report exactly when it exists: see below.
-                    _enqueue_in_transaction(partial(_after_submit, report.pk))
+                    enqueue_with_transaction(partial(_after_submit, report.pk))
                 return SubmittedReport(report=report, receipt=code, data_key=data_key)
             except IntegrityError:
                 # A receipt collision (astronomically unlikely): draw another code.
                 if receipt or not Report.objects.filter(receipt_lookup=secrets_.lookup).exists():
                     raise
         raise RuntimeError("could not issue a unique receipt")
-
-
-def _enqueue_in_transaction(enqueue: Callable[[], None]) -> None:
-    """Enqueue a follow-up task so that it exists exactly when the report does.
-
-    With the database task backend the task is a row in the same database, so it
-    is written inside the report's transaction: both commit or neither. (After
-    the commit instead, a crash in between — the crash test kills app servers
-    with SIGKILL — left a stored report whose staff were never told.) Any other
-    backend runs or sends its tasks at once, so those are enqueued after commit.
-    """
-    from django_tasks import task_backends
-    from django_tasks_db import DatabaseBackend
-
-    if isinstance(task_backends["default"], DatabaseBackend):
-        enqueue()
-    else:
-        transaction.on_commit(enqueue)
 
 
 def _after_submit(report_id: int) -> None:
@@ -400,7 +383,7 @@ def message_post(
             )
             _evidence_rows(report, stored, added_by=author, message=message)
             if author == Author.REPORTER:
-                _enqueue_in_transaction(partial(_after_reporter_message, report.pk))
+                enqueue_with_transaction(partial(_after_reporter_message, report.pk))
     return message
 
 
