@@ -160,3 +160,19 @@ def test_roles_without_a_part_in_notices(sign_in, people, decided_case, publish)
     notice.refresh_from_db()
     assert notice.state == NoticeState.PUBLISHED
     assert Client().get("/office/notices/").status_code == 302  # to sign in
+
+
+def test_the_staff_page_says_when_a_published_notice_s_case_was_reopened(
+    admin_client, make_case, publish, staff
+):
+    case = make_case("closed")
+    notice = publish(case, **WORDS)
+    admin_client.cookies["tipoff_lang"] = "en"
+    page = admin_client.get(f"/office/notices/{notice.pk}/").content.decode()
+    assert "reopened" not in page
+    from tipoff.office import decisions
+
+    decisions.case_reopen(case=case, actor=staff["leader"], reason="New evidence.")
+    page = admin_client.get(f"/office/notices/{notice.pk}/").content.decode()
+    assert "The case of this notice was reopened" in page
+    assert "/do/withdraw/" in page  # and it can be taken down from here

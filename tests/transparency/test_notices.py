@@ -223,3 +223,59 @@ def test_one_notice_per_case_unless_withdrawn(decided_case, people, publish):
     notices.notice_withdraw(notice=notice, actor=people["admin"], reason="Rewrite it")
     assert notices_selectors.cases_to_notice(people["admin"]).filter(pk=decided_case.pk).exists()
     assert notices.notice_draft(case=decided_case, actor=people["admin"]).state == "draft"
+
+
+def _reopen_and_decide_unfounded(case, body, staff) -> None:
+    decisions.case_reopen(case=case, actor=staff["leader"], reason="New evidence.")
+    decisions.decision_propose(
+        case=case,
+        actor=staff["inspector"],
+        finding="unfounded",
+        summary="Nothing was found.",
+        reasoning="",
+        body_key=body.private_key,
+        sanctions=[],
+    )
+    decisions.decision_approve(case=case, actor=staff["leader"], body_key=body.private_key)
+
+
+def test_a_draft_is_not_submitted_once_its_case_was_found_unfounded(make_case, people, body, staff):
+    case = make_case("closed")
+    notice = notices.notice_draft(case=case, actor=people["leader"])
+    _reopen_and_decide_unfounded(case, body, staff)
+    with translation.override("en"), pytest.raises(notices.NoticeRefused, match="decided again"):
+        notices.notice_submit(notice=notice, actor=people["leader"])
+    notice.refresh_from_db()
+    assert notice.state == NoticeState.DRAFT
+
+
+def test_a_notice_is_not_approved_once_its_case_was_found_unfounded(make_case, people, body, staff):
+    case = make_case("closed")
+    notice = notices.notice_draft(case=case, actor=people["leader"])
+    notices.notice_submit(notice=notice, actor=people["leader"])
+    _reopen_and_decide_unfounded(case, body, staff)
+    with translation.override("zh-hans"), pytest.raises(notices.NoticeRefused, match="重新作出"):
+        notices.notice_approve(notice=notice, actor=people["admin"])
+    notice.refresh_from_db()
+    assert notice.state == NoticeState.PENDING and notice.published_at is None
+
+
+def test_a_notice_waits_while_its_case_is_reopened(make_case, people, body, staff):
+    case = make_case("closed")
+    notice = notices.notice_draft(case=case, actor=people["leader"])
+    decisions.case_reopen(case=case, actor=staff["leader"], reason="New evidence.")
+    with translation.override("en"), pytest.raises(notices.NoticeRefused, match="reopened"):
+        notices.notice_submit(notice=notice, actor=people["leader"])
+    # Decided again with the same finding: the notice may go ahead.
+    decisions.decision_propose(
+        case=case,
+        actor=staff["inspector"],
+        finding="founded",
+        summary="Confirmed again.",
+        reasoning="",
+        body_key=body.private_key,
+        sanctions=[],
+    )
+    decisions.decision_approve(case=case, actor=staff["leader"], body_key=body.private_key)
+    notices.notice_submit(notice=notice, actor=people["leader"])
+    assert notices.notice_approve(notice=notice, actor=people["admin"]).state == "published"

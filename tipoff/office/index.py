@@ -278,6 +278,33 @@ def _write_segments(body_id: int, key: bytes, docs: Docs, after: int, ceiling: i
     return after
 
 
+def segments_rekey(*, body_id: int, old_private_key: bytes, new_private_key: bytes) -> int:
+    """Seal the body's stored segments again under the index key of its new private key.
+
+    Part of a body key rotation, in its transaction: afterwards the old key
+    opens no segment, and search starts from the same segments at once rather
+    than opening every report again. A segment already under the new key is
+    left as it is (the rotation runs a second pass). Returns how many moved.
+    """
+    old, new = index_key(old_private_key), index_key(new_private_key)
+    moved = 0
+    segments = SearchSegment.objects.filter(body_id=body_id).only(
+        "pk", "first_report_id", "last_report_id", "blob"
+    )
+    for segment in segments.iterator(chunk_size=4):
+        label = _label(body_id, segment.first_report_id, segment.last_report_id)
+        blob = bytes(segment.blob)
+        try:
+            vault.unseal(new, blob, label=label)
+            continue
+        except vault.DecryptionError:
+            pass
+        resealed = vault.seal(new, vault.unseal(old, blob, label=label), label=label)
+        SearchSegment.objects.filter(pk=segment.pk).update(blob=resealed)
+        moved += 1
+    return moved
+
+
 def _select(docs: Docs, rows: list[int]) -> Docs:
     picked = Docs()
     for name in COLUMNS:

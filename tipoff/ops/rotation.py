@@ -4,9 +4,11 @@ Use it when a body key may have leaked (a staff device lost with its session,
 a recovery key seen by the wrong person) or on a schedule. With the old
 private key (from the recovery key), each report's data key, each case's key
 and any legacy sealed district are opened and sealed again to the new public
-key; every staff member who held the old key is granted the new one (sealing
-needs only their public key, never their password); a new recovery key is
-made and shown once. Everyone of that body is signed out, since their
+key, and the back office's stored search segments (each report's words,
+under a sub-key of the body key) are sealed again under the new sub-key, so
+the old key opens none of them and search works at once; every staff member
+who held the old key is granted the new one (sealing needs only their public
+key, never their password); a new recovery key is made and shown once. Everyone of that body is signed out, since their
 sessions hold the old key. The change is recorded in the audit trail.
 
 Reports that arrive while it runs may still be sealed to the old public key;
@@ -31,6 +33,7 @@ from tipoff.lib import crypto, vault
 from tipoff.lib.crypto import DecryptionError
 from tipoff.lib.vault import KeptKey
 from tipoff.people.models import Body, BodyKeyGrant, User
+from tipoff.people.services import body_key_movers
 from tipoff.people.signin import staff_sign_out_everywhere
 from tipoff.reports.models import Report
 
@@ -77,6 +80,14 @@ def _move(body: Body, old_private: bytes, new_private: bytes) -> tuple[int, int]
     return reports, cases
 
 
+def _move_derived(body: Body, old_private: bytes, new_private: bytes) -> dict[str, int]:
+    """What other apps keep under keys derived from the body key (the search index)."""
+    return {
+        name: mover(body_id=body.pk, old_private_key=old_private, new_private_key=new_private)
+        for name, mover in sorted(body_key_movers().items())
+    }
+
+
 def body_key_rotate(*, body: Body, old_private_key: bytes, actor: User | None = None) -> Rotated:
     if crypto.public_from_private(old_private_key) != bytes(body.public_key):
         raise ValueError("that is not this body's current key")
@@ -85,6 +96,7 @@ def body_key_rotate(*, body: Body, old_private_key: bytes, actor: User | None = 
     with transaction.atomic():
         locked = Body.objects.select_for_update().get(pk=body.pk)
         reports, cases = _move(locked, old_private_key, pair.private)
+        derived = _move_derived(locked, old_private_key, pair.private)
         locked.public_key = pair.public
         locked.recovery_wrapped_key = crypto.encrypt(
             recovery, pair.private, label=f"body-recovery:{locked.slug}"
@@ -100,10 +112,11 @@ def body_key_rotate(*, body: Body, old_private_key: bytes, actor: User | None = 
             action="body.key_rotated",
             body_id=locked.pk,
             obj=locked,
-            details={"reports": reports, "cases": cases, "grants": grants},
+            details={"reports": reports, "cases": cases, "grants": grants, **derived},
         )
     # Anything sealed to the old public key by a request that read it before the commit.
     late_reports, late_cases = _move(body, old_private_key, pair.private)
+    _move_derived(body, old_private_key, pair.private)
     for user in User.objects.filter(body=body):
         staff_sign_out_everywhere(user=user)
     return Rotated(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -51,6 +52,22 @@ def body_create(*, slug: str, name_zh: str, name_en: str, is_default: bool = Fal
 def body_content_touch(*, body_id: int) -> None:
     """Reports of the body changed hands (merge, forward, purge): search indexes catch up."""
     Body.objects.filter(pk=body_id).update(content_version=F("content_version") + 1)
+
+
+# Apps above this layer that keep data under a key derived from a body's private key
+# (the back office's search index) say here how to move it when the key is rotated:
+# ``mover(body_id=…, old_private_key=…, new_private_key=…)`` returns how many rows moved.
+BodyKeyMover = Callable[..., int]
+_body_key_movers: dict[str, BodyKeyMover] = {}
+
+
+def body_key_mover_register(*, name: str, mover: BodyKeyMover) -> None:
+    """Called from an app's ``ready()``; key rotation runs every mover in its transaction."""
+    _body_key_movers[name] = mover
+
+
+def body_key_movers() -> dict[str, BodyKeyMover]:
+    return dict(_body_key_movers)
 
 
 def body_key_from_recovery(*, body: Body, recovery_key: str) -> bytes:

@@ -10,6 +10,8 @@ The workflow, enforced here and nowhere else:
   people) is copied either. Only the drafter edits the draft.
 * **submit** — the drafter hands it over for approval; from then on the text
   is frozen, so the approver approves exactly what will be published.
+  Submitting and approving both check again that the case is still decided
+  with the finding the draft copied (it may have been reopened since).
 * **approve** — a second person (a leader or administrator of the same body,
   never the drafter, never someone excluded from the case) publishes it; or
   **return** it, with a reason, to draft.
@@ -100,6 +102,35 @@ def _publishable(case: Case) -> bool:
     if decision is None or decision.finding not in PUBLISHABLE_FINDINGS:
         return False
     return not Notice.objects.filter(case=case).exclude(state=NoticeState.WITHDRAWN).exists()
+
+
+def case_changed(notice: Notice) -> str:
+    """Why the notice's case no longer bears it out ("" if it does).
+
+    The finding was copied when the draft began; the case may have been
+    reopened, or decided again with another finding, since. A notice whose
+    case was purged (closed, then deleted by retention) is left as it is.
+    """
+    case = notice.case
+    if case is None:
+        return ""
+    if case.status not in DECIDED:
+        return _("The case of this notice was reopened and is not decided now.")
+    decision = decision_approved(case)
+    if (
+        decision is None
+        or decision.finding != notice.finding
+        or decision.finding not in PUBLISHABLE_FINDINGS
+    ):
+        return _("The case of this notice was decided again, with another finding.")
+    return ""
+
+
+def _refuse_if_case_changed(notice: Notice) -> None:
+    changed = case_changed(notice)
+    if changed:
+        rule = _("A notice is only published while its case is decided as it says.")
+        raise NoticeRefused(f"{changed} {rule}")
 
 
 def _may_act(staff: User, notice: Notice) -> bool:
@@ -306,6 +337,7 @@ def notice_submit(*, notice: Notice, actor: User) -> Notice:
     problems = NoticeWording(notice.title_zh, notice.text_zh, notice.title_en, notice.text_en)
     if problems.problems():
         raise NoticeRefused(" ".join(problems.problems()))
+    _refuse_if_case_changed(notice)
     notice.state, notice.submitted_at = NoticeState.PENDING, timezone.now()
     notice.return_reason = ""
     notice.save(update_fields=["state", "submitted_at", "return_reason"])
@@ -321,6 +353,7 @@ def notice_approve(*, notice: Notice, actor: User) -> Notice:
         raise NoticeRefused(_("Someone other than the drafter must approve a notice."))
     if not can_approve(actor, notice):
         raise NoticeRefused(_("You may not approve this notice."))
+    _refuse_if_case_changed(notice)
     notice.state, notice.approved_by = NoticeState.PUBLISHED, actor
     notice.published_at = timezone.now()
     notice.save(update_fields=["state", "approved_by", "published_at"])

@@ -109,6 +109,7 @@ def notice_page(request: HttpRequest, notice_id: int) -> HttpResponse:
                 "withdraw": notices.can_withdraw(user, notice),
             },
             "drafter_waits": notice.state == "pending" and notice.drafted_by_id == user.pk,
+            "case_changed": notice.state != "withdrawn" and notices.case_changed(notice),
         },
     )
 
