@@ -123,3 +123,21 @@ def test_a_year_in_other_digits_is_not_a_500(body, path):
     from django.test import Client
 
     assert Client().get(path).status_code in (200, 400, 404), path
+
+
+def test_a_category_named_like_a_formula_is_text_in_the_csv(loaded):
+    """Names come from administrators, but a spreadsheet must still not run them."""
+    import csv
+    import io
+
+    from tipoff.people.models import Category
+
+    category = Category.objects.filter(body=loaded).first()
+    category.name_zh = category.name_en = '=HYPERLINK("http://evil.example","x")'
+    category.save()
+    response = Client().get("/transparency/statistics/category.csv?body=demo&year=2026")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    labels = [row[1] for row in rows[1:]]
+    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in labels
+    assert not any(label.startswith(("=", "+", "-", "@")) for label in labels)

@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from tipoff.attendance.models import DailyRecord, Employee, Site, Status
+from tipoff.lib.spreadsheet import csv_cell
 
 LATE = (Status.LATE, Status.LATE_AND_EARLY)
 EARLY = (Status.LEFT_EARLY, Status.LATE_AND_EARLY)
@@ -218,12 +219,6 @@ def units_chart(report: MonthReport) -> SafeString:
 # --- CSV ------------------------------------------------------------------------------
 
 
-def _cell(value: object) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas; a quote stops that."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def report_csv(report: MonthReport) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -246,7 +241,7 @@ def report_csv(report: MonthReport) -> str:
     )
     for employee, t in report.employees:
         writer.writerow(
-            [_cell(v) for v in (employee.number, employee.name, employee.unit.name())]
+            [csv_cell(v) for v in (employee.number, employee.name, employee.unit.name())]
             + [t.workdays, t.on_time, t.late, t.late_minutes, t.left_early, t.early_minutes]
             + [t.missing_punch, t.absent, t.leave, t.flagged]
         )

@@ -30,6 +30,7 @@ from tipoff.audit.labels import ACTION_LABELS, FAMILY_LABELS, action_label, deta
 from tipoff.audit.models import AuditEvent
 from tipoff.audit.services import audit_record
 from tipoff.cases.models import Case, ExclusionReason, Finding, Status
+from tipoff.lib.spreadsheet import csv_row
 from tipoff.people.models import Team, User
 
 QUEUE_NAMES = {
@@ -257,11 +258,6 @@ class _Echo:
         return value
 
 
-def _safe(row: Iterable[str]) -> list[str]:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return ["'" + v if v[:1] in ("=", "+", "-", "@") else v for v in row]
-
-
 def _csv_lines(events: QuerySet[AuditEvent]) -> Iterator[list[str]]:
     yield [
         "seq",
@@ -310,7 +306,7 @@ def audit_csv_response(*, user: User, form: AuditFilterForm) -> StreamingHttpRes
     def stream() -> Iterator[str]:
         yield "\ufeff"
         for line in _csv_lines(events):
-            yield writer.writerow(_safe(line))
+            yield writer.writerow(csv_row(line))
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from tipoff.audit.services import audit_record
 from tipoff.cases.models import ENDED, Case, Status
 from tipoff.cases.selectors import DUE_SOON
+from tipoff.lib.spreadsheet import csv_row
 from tipoff.people.models import User
 from tipoff.reports.models import Report
 
@@ -121,11 +122,6 @@ def _rows(
         ]
 
 
-def _safe(row: Iterable[str]) -> list[str]:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return ["'" + v if v[:1] in ("=", "+", "-", "@") else v for v in row]
-
-
 def queue_csv_response(*, user: User, queue: str, cases: QuerySet[Case]) -> StreamingHttpResponse:
     rows = cases.count()
     audit_record(
@@ -139,7 +135,7 @@ def queue_csv_response(*, user: User, queue: str, cases: QuerySet[Case]) -> Stre
     def stream() -> Iterator[str]:
         yield "\ufeff"
         for row in queue_csv_rows(cases):
-            yield writer.writerow(_safe(row))
+            yield writer.writerow(csv_row(row))
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from tipoff.lib.spreadsheet import csv_row
 from tipoff.people.models import Body
 from tipoff.people.selectors import body_by_slug, body_default
 from tipoff.transparency.stats import stats_published, years_available
@@ -66,5 +67,5 @@ def statistics_csv(request: HttpRequest, name: str) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(["key", "label", *(c.key for c in table.columns)])
     for line in [*table.rows, *([table.footer] if table.footer else [])]:
-        writer.writerow([line.key, line.label, *("" if v is None else v for v in line.values)])
+        writer.writerow(csv_row([line.key, line.label, *line.values]))
     return response
