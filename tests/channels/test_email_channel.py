@@ -232,3 +232,65 @@ def test_a_report_made_from_the_mail_clients_people_use(
     assert report.occurred_on == timezone.localdate() - dt.timedelta(days=1)
     assert content.answers == {"plate": "粤B12345"}
     assert report.evidence.count() == 1
+
+
+def _raw_mail(headers: str, body: str = "hello") -> bytes:
+    """A mail as bytes, headers exactly as given (nothing re-encodes them)."""
+    message_id = make_msgid(domain="example.org")
+    head = f"To: {MAILBOX}\r\nMessage-ID: {message_id}\r\n{headers}"
+    content = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n"
+    return (head + content + "\r\n").encode() + body.encode() + b"\r\n"
+
+
+def _append(imap: Imap, *raws: bytes) -> None:
+    with MailBoxUnencrypted(imap.host, imap.port).login(imap.user, imap.password) as box:
+        for raw in raws:
+            box.append(raw, "INBOX")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broken_encoded_word_does_not_block_the_mailbox(
+    reporter: Reporter, imap: Imap, smtp: SmtpSink
+) -> None:
+    """=?GB2312?B?1cXI/?= (5 base64 characters) in a Subject or a From name is read as its raw
+    text; the mails after it are read too."""
+    _append(
+        imap,
+        _raw_mail(f"From: <{REPORTER}>\r\nSubject: =?GB2312?B?1cXI/?=\r\n"),
+        _raw_mail(f"From: =?GB2312?B?1cXI/?= <{REPORTER}>\r\nSubject: hi\r\n"),
+        _raw_mail(f"From: <{REPORTER}>\r\nSubject: hi\r\n", body="Hello, I want to report."),
+    )
+    with reporter.capture(execute=True):
+        assert mailbox_poll(reporter.account) == 3
+    assert mailbox_poll(reporter.account) == 0  # the cursor moved past all three
+    assert len(smtp.to(REPORTER)) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_that_fails_is_logged_and_passed(
+    reporter: Reporter, imap: Imap, smtp: SmtpSink, monkeypatch: Any, caplog: Any
+) -> None:
+    """Whatever goes wrong with one mail, the next ones are read; the log has the UID and the
+    error's type, never the mail's contents or its sender."""
+    from tipoff.channels.email import reading
+
+    real = reading.message_text
+
+    def failing(message: Any) -> str:
+        if "poison" in str(message):
+            raise ValueError("secret poison text")
+        return real(message)
+
+    monkeypatch.setattr(reading, "message_text", failing)
+    _append(
+        imap,
+        _raw_mail(f"From: <{REPORTER}>\r\nSubject: x\r\n", body="poison"),
+        _raw_mail(f"From: <{REPORTER}>\r\nSubject: x\r\n", body="Hello, I want to report."),
+    )
+    with reporter.capture(execute=True):
+        assert mailbox_poll(reporter.account) == 2
+    assert mailbox_poll(reporter.account) == 0
+    assert len(smtp.to(REPORTER)) == 1
+    logged = caplog.text
+    assert "ValueError" in logged and "uid" in logged
+    assert "poison" not in logged and REPORTER not in logged

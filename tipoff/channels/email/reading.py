@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import codecs
 import re
+from email.errors import HeaderParseError
 from email.header import decode_header
 from email.message import Message
+from email.utils import getaddresses
 from html.parser import HTMLParser
 
 from mailparser_reply import EmailMessage as ReplyParser
@@ -68,9 +70,19 @@ def header_text(value: object) -> str:
     if value is None:
         return ""
     parts = []
-    for chunk, label in decode_header(str(value)):
+    try:
+        decoded = decode_header(str(value))
+    except HeaderParseError:
+        return str(value).strip()  # a broken encoded word (=?GB2312?B?1cXI/?=) stays as it is
+    for chunk, label in decoded:
         parts.append(decode_text(chunk, label) if isinstance(chunk, bytes) else chunk)
     return "".join(parts).strip()
+
+
+def sender_address(message: Message) -> str:
+    """The From address, without decoding the display name (a broken one must not matter)."""
+    addresses = getaddresses([str(message.get("From") or "")])
+    return addresses[0][1].strip().lower() if addresses else ""
 
 
 def _unflow(text: str, delsp: bool) -> str:
