@@ -90,3 +90,22 @@ def test_a_photo_whose_caption_tells_the_story_starts_the_report(
     receipt_in(telegram.say("confirm"))
     report = Report.objects.get()
     assert content_of(report).what == caption and report.evidence.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_caption_sent_while_answering_the_inspectors_reaches_them(
+    client: Any, body: Any, inspector_says: Any, thread_of: Any
+) -> None:
+    """Files go through the website after a status lookup, but the caption is a written answer."""
+    telegram = TelegramDriver(client, body.body)
+    for text in ("1", "1", "skip", "skip", "skip", "skip", FIRST, "done", "1"):
+        telegram.say(text)
+    code = receipt_in(telegram.say("confirm"))
+    report = Report.objects.get()
+    inspector_says(report, "Who was the clerk?")
+    assert "Who was the clerk?" in telegram.say(f"status {code}")
+    sizes = [{"file_id": "PHOTO-DESK", "file_size": 2000, "width": 800, "height": 600}]
+    caption = "The clerk at window 3, Wang Hua; this is his desk."
+    reply = telegram.text_of(telegram.update({"photo": sizes, "caption": caption}))
+    assert "on the website" in reply and "passed to the inspectors" in reply
+    assert thread_of(report)[-1] == ("reporter", caption)

@@ -69,6 +69,9 @@ class ArrivalSteps(Steps):
                     "with your receipt. Here you can send a written answer."
                 )
             )
+            text = incoming.text.strip()
+            if text:  # a caption, a voice's recognised words, a mail's text: still an answer
+                return self._text(Incoming(text=text, ref=incoming.ref))
             return self._reprompt()
         for note in notes:
             if note == "too_many":
