@@ -294,3 +294,28 @@ def test_a_mail_that_fails_is_logged_and_passed(
     logged = caplog.text
     assert "ValueError" in logged and "uid" in logged
     assert "poison" not in logged and REPORTER not in logged
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_replys_subject_is_not_taken_as_an_answer(
+    reporter: Reporter, imap: Imap, jpeg: bytes
+) -> None:
+    """Only a photo and 发自我的iPhone in a reply: "Re: 举报张局长" answers nothing."""
+    assert "1. Bureaucratism" in reporter.say("Hello, I want to report something.")
+    assert "Which unit" in reporter.say("2")
+    for subject, thread in (
+        ("Re: 举报张局长", ""),
+        ("回复：举报张局长", ""),
+        ("举报张局长", "In-Reply-To: <171495712345.12345.6789@commission.example>\r\n"),
+        ("举报张局长", "References: <171495712345.12345.6789@commission.example>\r\n"),
+    ):
+        message = EmailMessage()
+        message["From"] = f"Reporter <{REPORTER}>"
+        message["To"] = MAILBOX
+        message["Subject"] = subject
+        message["Message-ID"] = make_msgid(domain="example.org")
+        message.set_content("\n\n发自我的iPhone\n")
+        message.add_attachment(jpeg, maintype="image", subtype="jpeg", filename="photo.jpg")
+        raw = (thread.encode() if thread else b"") + message.as_bytes()
+        answers = reporter.answers(lambda raw=raw: _append(imap, raw))
+        assert "Which unit" in _body(answers[-1]), subject

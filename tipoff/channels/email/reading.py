@@ -280,6 +280,15 @@ def message_text(message: Message) -> str:
 _SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|sv|回复|答复|回覆|转发|轉寄)\s*[:：]\s*)+", re.I)
 
 
+_REPLY_PREFIX = re.compile(r"^\s*(re|aw|sv|回复|答复|回覆)\s*[:：]", re.I)
+
+
+def is_reply(message: Message, subject: str) -> bool:
+    """A reply in a thread: its subject is the thread's, not an answer to the question asked."""
+    threaded = message.get("In-Reply-To") or message.get("References")
+    return bool(threaded) or bool(_REPLY_PREFIX.match(subject))
+
+
 def subject_text(subject: str, *, ours: str) -> str:
     """A subject without Re:/回复: prefixes; '' when it only answers our own messages."""
     cleaned = _SUBJECT_PREFIX.sub("", subject).strip()
