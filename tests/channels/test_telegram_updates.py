@@ -109,3 +109,27 @@ def test_a_caption_sent_while_answering_the_inspectors_reaches_them(
     reply = telegram.text_of(telegram.update({"photo": sizes, "caption": caption}))
     assert "on the website" in reply and "passed to the inspectors" in reply
     assert thread_of(report)[-1] == ("reporter", caption)
+
+
+@pytest.mark.django_db
+def test_the_first_story_and_a_caption_can_be_corrected(
+    client: Any, body: Any, null_client: Any, jpeg: bytes, content_of: Any
+) -> None:
+    telegram = TelegramDriver(client, body.body)
+    assert "kept as the description" in telegram.say(FIRST)  # the story starts the report
+    story = telegram.last_message_id
+    corrected = telegram.edit(story, CORRECTED)
+    assert "Corrected: What happened" in corrected
+    for text in ("1", "1", "skip", "skip", "skip"):
+        telegram.say(text)
+    null_client.media["PHOTO-DESK"] = jpeg
+    sizes = [{"file_id": "PHOTO-DESK", "file_size": len(jpeg), "width": 64, "height": 48}]
+    caption = "The receipt he wrote for the money."
+    reply = telegram.text_of(telegram.update({"photo": sizes, "caption": caption}))
+    assert "added to the description" in reply
+    photo = telegram.last_message_id
+    assert "Corrected: What happened" in telegram.edit(photo, "The receipt he wrote.")
+    telegram.say("done")
+    telegram.say("1")  # anonymous
+    receipt_in(telegram.say("confirm"))
+    assert "The receipt he wrote." in content_of(Report.objects.get()).what
