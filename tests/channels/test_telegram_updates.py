@@ -133,3 +133,18 @@ def test_the_first_story_and_a_caption_can_be_corrected(
     telegram.say("1")  # anonymous
     receipt_in(telegram.say("confirm"))
     assert "The receipt he wrote." in content_of(Report.objects.get()).what
+
+
+@pytest.mark.django_db
+def test_correcting_a_refused_answer_moves_on(client: Any, body: Any, content_of: Any) -> None:
+    telegram = TelegramDriver(client, body.body)
+    for text in ("1", "1", "skip", "skip", "skip", "skip"):
+        telegram.say(text)
+    refused = telegram.say("money")  # too short for what happened
+    assert "What happened" in refused or "what happened" in refused
+    corrected = telegram.edit(telegram.last_message_id, CORRECTED)
+    assert "Corrected: What happened" in corrected and "photos, documents" in corrected
+    telegram.say("done")
+    telegram.say("1")  # anonymous
+    receipt_in(telegram.say("confirm"))
+    assert content_of(Report.objects.get()).what == CORRECTED

@@ -186,4 +186,7 @@ class ArrivalSteps(Steps):
             if self._questions() and past_questions:
                 self.state["return_to"] = self.step
                 return self._ask_questions()
+        if target == self.step and target in FIELD_STEPS:
+            # The answer this step refused is now good: go on instead of asking it again.
+            return self._next_after(target)
         return self._reprompt()
