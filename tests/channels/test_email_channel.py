@@ -319,3 +319,19 @@ def test_a_replys_subject_is_not_taken_as_an_answer(
         raw = (thread.encode() if thread else b"") + message.as_bytes()
         answers = reporter.answers(lambda raw=raw: _append(imap, raw))
         assert "Which unit" in _body(answers[-1]), subject
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "gbk"])
+@pytest.mark.django_db(transaction=True)
+def test_an_unencoded_8bit_subject_is_read(
+    reporter: Reporter, imap: Imap, smtp: SmtpSink, codec: str
+) -> None:
+    """A subject sent as raw UTF-8 or GBK bytes (no =?…?= encoding) keeps its characters."""
+    raw = (
+        f"From: <{REPORTER}>\r\nTo: {MAILBOX}\r\nMessage-ID: {make_msgid()}\r\n".encode()
+        + "Subject: 举报张局长\r\n".encode(codec)
+        + b"Content-Type: text/plain; charset=utf-8\r\n\r\nHello, I want to report.\r\n"
+    )
+    answers = reporter.answers(lambda: _append(imap, raw))
+    subject = str(email.header.make_header(email.header.decode_header(answers[0]["Subject"])))
+    assert "举报张局长" in subject

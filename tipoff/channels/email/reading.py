@@ -16,7 +16,7 @@ from __future__ import annotations
 import codecs
 import re
 from email.errors import HeaderParseError
-from email.header import decode_header
+from email.header import Header, decode_header
 from email.message import Message
 from email.utils import getaddresses
 from html.parser import HTMLParser
@@ -71,7 +71,9 @@ def header_text(value: object) -> str:
         return ""
     parts = []
     try:
-        decoded = decode_header(str(value))
+        # A Header holds raw 8-bit text (UTF-8 or GBK sent unencoded) as bytes: decode_header
+        # gives those bytes back to be read with care; str() would make them U+FFFD.
+        decoded = decode_header(value if isinstance(value, Header) else str(value))
     except HeaderParseError:
         return str(value).strip()  # a broken encoded word (=?GB2312?B?1cXI/?=) stays as it is
     for chunk, label in decoded:
