@@ -232,3 +232,106 @@ def test_a_report_made_from_the_mail_clients_people_use(
     assert report.occurred_on == timezone.localdate() - dt.timedelta(days=1)
     assert content.answers == {"plate": "粤B12345"}
     assert report.evidence.count() == 1
+
+
+def _raw_mail(headers: str, body: str = "hello") -> bytes:
+    """A mail as bytes, headers exactly as given (nothing re-encodes them)."""
+    message_id = make_msgid(domain="example.org")
+    head = f"To: {MAILBOX}\r\nMessage-ID: {message_id}\r\n{headers}"
+    content = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n"
+    return (head + content + "\r\n").encode() + body.encode() + b"\r\n"
+
+
+def _append(imap: Imap, *raws: bytes) -> None:
+    with MailBoxUnencrypted(imap.host, imap.port).login(imap.user, imap.password) as box:
+        for raw in raws:
+            box.append(raw, "INBOX")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broken_encoded_word_does_not_block_the_mailbox(
+    reporter: Reporter, imap: Imap, smtp: SmtpSink
+) -> None:
+    """=?GB2312?B?1cXI/?= (5 base64 characters) in a Subject or a From name is read as its raw
+    text; the mails after it are read too."""
+    _append(
+        imap,
+        _raw_mail(f"From: <{REPORTER}>\r\nSubject: =?GB2312?B?1cXI/?=\r\n"),
+        _raw_mail(f"From: =?GB2312?B?1cXI/?= <{REPORTER}>\r\nSubject: hi\r\n"),
+        _raw_mail(f"From: <{REPORTER}>\r\nSubject: hi\r\n", body="Hello, I want to report."),
+    )
+    with reporter.capture(execute=True):
+        assert mailbox_poll(reporter.account) == 3
+    assert mailbox_poll(reporter.account) == 0  # the cursor moved past all three
+    assert len(smtp.to(REPORTER)) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_that_fails_is_logged_and_passed(
+    reporter: Reporter, imap: Imap, smtp: SmtpSink, monkeypatch: Any, caplog: Any
+) -> None:
+    """Whatever goes wrong with one mail, the next ones are read; the log has the UID and the
+    error's type, never the mail's contents or its sender."""
+    from tipoff.channels.email import reading
+
+    real = reading.message_text
+
+    def failing(message: Any) -> str:
+        if "poison" in str(message):
+            raise ValueError("secret poison text")
+        return real(message)
+
+    monkeypatch.setattr(reading, "message_text", failing)
+    _append(
+        imap,
+        _raw_mail(f"From: <{REPORTER}>\r\nSubject: x\r\n", body="poison"),
+        _raw_mail(f"From: <{REPORTER}>\r\nSubject: x\r\n", body="Hello, I want to report."),
+    )
+    with reporter.capture(execute=True):
+        assert mailbox_poll(reporter.account) == 2
+    assert mailbox_poll(reporter.account) == 0
+    assert len(smtp.to(REPORTER)) == 1
+    logged = caplog.text
+    assert "ValueError" in logged and "uid" in logged
+    assert "poison" not in logged and REPORTER not in logged
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_replys_subject_is_not_taken_as_an_answer(
+    reporter: Reporter, imap: Imap, jpeg: bytes
+) -> None:
+    """Only a photo and 发自我的iPhone in a reply: "Re: 举报张局长" answers nothing."""
+    assert "1. Bureaucratism" in reporter.say("Hello, I want to report something.")
+    assert "Which unit" in reporter.say("2")
+    for subject, thread in (
+        ("Re: 举报张局长", ""),
+        ("回复：举报张局长", ""),
+        ("举报张局长", "In-Reply-To: <171495712345.12345.6789@commission.example>\r\n"),
+        ("举报张局长", "References: <171495712345.12345.6789@commission.example>\r\n"),
+    ):
+        message = EmailMessage()
+        message["From"] = f"Reporter <{REPORTER}>"
+        message["To"] = MAILBOX
+        message["Subject"] = subject
+        message["Message-ID"] = make_msgid(domain="example.org")
+        message.set_content("\n\n发自我的iPhone\n")
+        message.add_attachment(jpeg, maintype="image", subtype="jpeg", filename="photo.jpg")
+        raw = (thread.encode() if thread else b"") + message.as_bytes()
+        answers = reporter.answers(lambda raw=raw: _append(imap, raw))
+        assert "Which unit" in _body(answers[-1]), subject
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "gbk"])
+@pytest.mark.django_db(transaction=True)
+def test_an_unencoded_8bit_subject_is_read(
+    reporter: Reporter, imap: Imap, smtp: SmtpSink, codec: str
+) -> None:
+    """A subject sent as raw UTF-8 or GBK bytes (no =?…?= encoding) keeps its characters."""
+    raw = (
+        f"From: <{REPORTER}>\r\nTo: {MAILBOX}\r\nMessage-ID: {make_msgid()}\r\n".encode()
+        + "Subject: 举报张局长\r\n".encode(codec)
+        + b"Content-Type: text/plain; charset=utf-8\r\n\r\nHello, I want to report.\r\n"
+    )
+    answers = reporter.answers(lambda: _append(imap, raw))
+    subject = str(email.header.make_header(email.header.decode_header(answers[0]["Subject"])))
+    assert "举报张局长" in subject

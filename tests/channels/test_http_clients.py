@@ -113,3 +113,53 @@ def test_unreachable_service_is_a_channel_error(settings: Any) -> None:
     settings.CHANNELS_TELEGRAM_API_BASE = "http://127.0.0.1:9"
     with pytest.raises(ChannelError):
         TelegramClient({"bot_token": TELEGRAM_BOT}, account_id=1).send_text(recipient="1", text="x")
+
+
+def _misbehaving_server(answer: bytes) -> tuple[str, Any]:
+    """A local HTTP server that sends ``answer`` to every request, then closes the connection."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                conn.sendall(answer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    return f"http://127.0.0.1:{server.getsockname()[1]}/media/ME1", server
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # Declares 40000 bytes, sends 10000, closes.
+        b"HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: 40000\r\n\r\n"
+        + b"\xff" * 10000,
+        # A chunked answer cut in the middle of a chunk.
+        b"HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + b"9c40\r\n"
+        + b"\xff" * 10000,
+    ],
+    ids=["short-content-length", "cut-chunked"],
+)
+def test_a_truncated_download_is_a_channel_error(answer: bytes) -> None:
+    """A cut download is tried again later, not kept as a (corrupt) file nor left pending."""
+    url, server = _misbehaving_server(answer)
+    client = TwilioClient(
+        {"account_sid": TWILIO_SID, "auth_token": TWILIO_TOKEN, "from_number": "+14155550100"},
+        account_id=1,
+    )
+    try:
+        with pytest.raises(ChannelError):
+            client.fetch_media(ref=url, max_bytes=100_000)
+    finally:
+        server.close()

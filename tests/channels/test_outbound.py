@@ -95,3 +95,42 @@ def test_a_review_split_across_messages_keeps_the_instruction_in_the_answer(
     later = "\n\n".join(apis.texts("weibo"))
     assert "金龙大酒店" in later or "金龙大酒店" in passive
     receipt_in(weibo.say("确认"))
+
+
+@pytest.mark.django_db
+def test_a_reply_that_cannot_be_sent_is_logged_and_its_last_attempt_fails(
+    client: Any,
+    body: Any,
+    apis: Any,
+    settings: Any,
+    caplog: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Each failed attempt is logged (account, attempt, error type: never the text or the
+    recipient); the last one ends the task FAILED, not SUCCESSFUL."""
+    from django_tasks.signals import task_finished
+
+    statuses: list[str] = []
+
+    def finished(sender: Any, task_result: Any, **kwargs: Any) -> None:
+        if task_result.task.name == "outbox_send":
+            statuses.append(str(task_result.status))
+
+    task_finished.connect(finished)
+    try:
+        telegram = TelegramDriver(client, body.body, bot_token=TELEGRAM_BOT)
+        settings.CHANNELS_REPLY_BUDGET_SECONDS = 0
+        apis.down = 502
+        with caplog.at_level("INFO"), django_capture_on_commit_callbacks(execute=True):
+            telegram.say("hello")
+    finally:
+        task_finished.disconnect(finished)
+    assert len(apis.sent("telegram")) == 5 and not OutboundMessage.objects.exists()
+    assert statuses.count("FAILED") == 1, statuses
+    ours = [r.getMessage() for r in caplog.records if r.name == "tipoff.channels.tasks"]
+    assert len(ours) == 5
+    account = telegram.account.pk
+    assert all(f"telegram account {account}" in m and "ChannelError" in m for m in ours)
+    assert "attempt 1 of 5" in ours[0] and "attempt 5 of 5" in ours[-1]
+    logged = caplog.text
+    assert telegram.sender not in logged and "Make a report" not in logged

@@ -90,3 +90,61 @@ def test_a_photo_whose_caption_tells_the_story_starts_the_report(
     receipt_in(telegram.say("confirm"))
     report = Report.objects.get()
     assert content_of(report).what == caption and report.evidence.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_caption_sent_while_answering_the_inspectors_reaches_them(
+    client: Any, body: Any, inspector_says: Any, thread_of: Any
+) -> None:
+    """Files go through the website after a status lookup, but the caption is a written answer."""
+    telegram = TelegramDriver(client, body.body)
+    for text in ("1", "1", "skip", "skip", "skip", "skip", FIRST, "done", "1"):
+        telegram.say(text)
+    code = receipt_in(telegram.say("confirm"))
+    report = Report.objects.get()
+    inspector_says(report, "Who was the clerk?")
+    assert "Who was the clerk?" in telegram.say(f"status {code}")
+    sizes = [{"file_id": "PHOTO-DESK", "file_size": 2000, "width": 800, "height": 600}]
+    caption = "The clerk at window 3, Wang Hua; this is his desk."
+    reply = telegram.text_of(telegram.update({"photo": sizes, "caption": caption}))
+    assert "on the website" in reply and "passed to the inspectors" in reply
+    assert thread_of(report)[-1] == ("reporter", caption)
+
+
+@pytest.mark.django_db
+def test_the_first_story_and_a_caption_can_be_corrected(
+    client: Any, body: Any, null_client: Any, jpeg: bytes, content_of: Any
+) -> None:
+    telegram = TelegramDriver(client, body.body)
+    assert "kept as the description" in telegram.say(FIRST)  # the story starts the report
+    story = telegram.last_message_id
+    corrected = telegram.edit(story, CORRECTED)
+    assert "Corrected: What happened" in corrected
+    for text in ("1", "1", "skip", "skip", "skip"):
+        telegram.say(text)
+    null_client.media["PHOTO-DESK"] = jpeg
+    sizes = [{"file_id": "PHOTO-DESK", "file_size": len(jpeg), "width": 64, "height": 48}]
+    caption = "The receipt he wrote for the money."
+    reply = telegram.text_of(telegram.update({"photo": sizes, "caption": caption}))
+    assert "added to the description" in reply
+    photo = telegram.last_message_id
+    assert "Corrected: What happened" in telegram.edit(photo, "The receipt he wrote.")
+    telegram.say("done")
+    telegram.say("1")  # anonymous
+    receipt_in(telegram.say("confirm"))
+    assert "The receipt he wrote." in content_of(Report.objects.get()).what
+
+
+@pytest.mark.django_db
+def test_correcting_a_refused_answer_moves_on(client: Any, body: Any, content_of: Any) -> None:
+    telegram = TelegramDriver(client, body.body)
+    for text in ("1", "1", "skip", "skip", "skip", "skip"):
+        telegram.say(text)
+    refused = telegram.say("money")  # too short for what happened
+    assert "What happened" in refused or "what happened" in refused
+    corrected = telegram.edit(telegram.last_message_id, CORRECTED)
+    assert "Corrected: What happened" in corrected and "photos, documents" in corrected
+    telegram.say("done")
+    telegram.say("1")  # anonymous
+    receipt_in(telegram.say("confirm"))
+    assert content_of(Report.objects.get()).what == CORRECTED

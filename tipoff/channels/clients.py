@@ -9,6 +9,7 @@ serves media a test registered, so tests need no network.
 
 from __future__ import annotations
 
+import http.client
 import urllib.error
 import urllib.request
 from typing import Any, Protocol
@@ -116,7 +117,10 @@ def http_read(request: urllib.request.Request, *, max_bytes: int) -> bytes:
             if declared and is_number(declared) and int(declared) > max_bytes:
                 raise MediaTooLarge(request.full_url)
             data = response.read(max_bytes + 1)
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            if declared and is_number(declared) and len(data) < int(declared):
+                # The connection closed early: a cut file is tried again, never kept.
+                raise ChannelError(f"{len(data)} of {declared} bytes received")
+    except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:
         raise ChannelError(str(exc)) from exc
     if len(data) > max_bytes:
         raise MediaTooLarge(request.full_url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.utils import timezone
 from django_tasks import default_task_backend, task
@@ -11,6 +12,12 @@ from tipoff.channels.clients import ChannelError, client_for
 from tipoff.channels.models import OutboundMessage
 
 OUTBOX_ATTEMPTS = 5
+
+logger = logging.getLogger(__name__)
+
+
+class OutboxSendFailed(Exception):
+    """A late reply could not be sent in any attempt; raised so the task's result is FAILED."""
 
 
 def _enqueue_later(task_obj, delay: dt.timedelta | None, *args) -> None:
@@ -52,11 +59,23 @@ def outbox_send(outbound_id: int) -> bool:
     recipient, text, thread = outbox_open(row)
     try:
         client_for(row.account).send_text(recipient=recipient, text=text, thread=thread)
-    except (ChannelError, OSError, ValueError):
+    except (ChannelError, OSError, ValueError) as exc:
         row.attempts += 1
+        # Which account and what failed, never the text or the recipient.
+        where = f"{row.account.kind} account {row.account_id}"
+        logger.warning(
+            "Outbox: %s, attempt %d of %d failed (%s)",
+            where,
+            row.attempts,
+            OUTBOX_ATTEMPTS,
+            type(exc).__name__,
+        )
         if row.attempts >= OUTBOX_ATTEMPTS:
             row.delete()
-            return False
+            raise OutboxSendFailed(
+                f"{where}: a reply was dropped after {OUTBOX_ATTEMPTS} attempts "
+                f"({type(exc).__name__})"
+            ) from None  # the original error could name the recipient
         row.save(update_fields=["attempts"])
         _enqueue_later(outbox_send, dt.timedelta(seconds=20 * 2**row.attempts), outbound_id)
         return False

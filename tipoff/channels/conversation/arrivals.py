@@ -32,9 +32,10 @@ class ArrivalSteps(Steps):
         for key in ("q", "return_to", "resume"):
             self.state.pop(key, None)
 
-    def _start_with_story(self, text: str, title: str = "") -> None:
+    def _start_with_story(self, text: str, title: str = "", ref: str = "") -> None:
         story = text if not title or title in text else f"{title}\n{text}"
         self._start(what=story[:MAX_WHAT])
+        self._remember_as(ref, "what")
         self.replies.append(
             _(
                 "Thank you. What you wrote is kept as the description of your report. "
@@ -69,6 +70,9 @@ class ArrivalSteps(Steps):
                     "with your receipt. Here you can send a written answer."
                 )
             )
+            text = incoming.text.strip()
+            if text:  # a caption, a voice's recognised words, a mail's text: still an answer
+                return self._text(Incoming(text=text, ref=incoming.ref))
             return self._reprompt()
         for note in notes:
             if note == "too_many":
@@ -84,13 +88,13 @@ class ArrivalSteps(Steps):
         text = incoming.text.strip()
         if self.step == "idle" and "accepted" in notes:
             if parsing.is_story(text) or (text and incoming.title):
-                return self._start_with_story(text, incoming.title)
+                return self._start_with_story(text, incoming.title, incoming.ref)
             self._start()
             self.replies.append(_("It will be part of your report. A few questions first:"))
             return self._go("category")
         if text:
             if self.step == "evidence" and parsing.command_of(text) is None:
-                return self._caption(text)
+                return self._caption(text, incoming.ref)
             return self._text(Incoming(text=text, ref=incoming.ref, title=incoming.title))
         if self.step == "evidence":
             self.replies.append(_("Send more, or send “done” to continue."))
@@ -112,8 +116,9 @@ class ArrivalSteps(Steps):
             return self._next_after("where")
         return self._reprompt()
 
-    def _caption(self, text: str) -> None:
+    def _caption(self, text: str, ref: str = "") -> None:
         """Text sent with a file while files are collected: it adds to the description."""
+        self._remember_as(ref, "what")
         what = str(self.draft.get("what") or "")
         self.draft["what"] = (f"{what}\n\n{text}" if what else text)[:MAX_WHAT]
         self.replies.append(_("The text you sent with it was added to the description."))
@@ -136,6 +141,11 @@ class ArrivalSteps(Steps):
         elif self.step == "followup":
             target = "followup"
         else:
+            return
+        self._remember_as(ref, target)
+
+    def _remember_as(self, ref: str, target: str) -> None:
+        if not ref:
             return
         refs = self.state.setdefault("refs", {})
         refs[ref] = target
@@ -176,4 +186,7 @@ class ArrivalSteps(Steps):
             if self._questions() and past_questions:
                 self.state["return_to"] = self.step
                 return self._ask_questions()
+        if target == self.step and target in FIELD_STEPS:
+            # The answer this step refused is now good: go on instead of asking it again.
+            return self._next_after(target)
         return self._reprompt()

@@ -97,7 +97,7 @@ class Engine(ArrivalSteps, ReviewSteps, FollowUpSteps):
             return self._menu(command)
         self._remember_ref(incoming.ref)
         if self.step == "idle":
-            return self._on_idle(text, command, title=incoming.title)
+            return self._on_idle(text, command, title=incoming.title, ref=incoming.ref)
         handler = getattr(self, f"_on_{self.step}", None)
         if handler is None:
             self.state["step"] = "idle"
@@ -138,7 +138,7 @@ class Engine(ArrivalSteps, ReviewSteps, FollowUpSteps):
         )
         self.replies.append(prompts.welcome())
 
-    def _on_idle(self, text: str, command: str | None, *, title: str = "") -> None:
+    def _on_idle(self, text: str, command: str | None, *, title: str = "", ref: str = "") -> None:
         choice = parsing.number_of(text)
         if choice in (1, 2, 3):
             return self._menu({1: "report", 2: "status", 3: "teams"}[choice])
@@ -148,7 +148,7 @@ class Engine(ArrivalSteps, ReviewSteps, FollowUpSteps):
         if intent in ("report", "status", "teams"):
             return self._menu(intent)
         if parsing.is_story(text) or (title and parsing.is_story(f"{title} {text}")):
-            return self._start_with_story(text, title)
+            return self._start_with_story(text, title, ref)
         self.replies.append(prompts.welcome())
         return None
 

@@ -8,6 +8,8 @@ quoted earlier replies are cut off so only what the reporter wrote counts.
 
 from __future__ import annotations
 
+import logging
+
 from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessage
 from imap_tools.errors import MailboxLoginError
 
@@ -22,6 +24,8 @@ from tipoff.channels.services import conversation_handle
 
 BATCH = 50
 MAX_ATTACHMENTS = 10
+
+logger = logging.getLogger(__name__)
 
 
 def _automatic(message: MailMessage) -> bool:
@@ -66,7 +70,7 @@ def _thread(message: MailMessage, subject: str) -> dict[str, str]:
 
 
 def message_handle(*, account: ChannelAccount, message: MailMessage, uid_key: str) -> None:
-    sender = (message.from_ or "").strip().lower()
+    sender = reading.sender_address(message.obj)
     if not sender or sender == credentials_of(account)["address"].lower() or _automatic(message):
         return
     if _forged(message):
@@ -75,7 +79,9 @@ def message_handle(*, account: ChannelAccount, message: MailMessage, uid_key: st
     message_id = (message.headers.get("message-id") or ("",))[0].strip()
     subject = reading.header_text(message.obj.get("Subject"))
     title = reading.subject_text(subject, ours=SUBJECT)
-    text = reading.message_text(message.obj) or title
+    text = reading.message_text(message.obj)
+    if not text and not reading.is_reply(message.obj, subject):
+        text = title  # a new mail with only a subject (and files): the subject tells the story
     refs = [
         MediaRef(_kind(attachment.content_type), data=attachment.payload)
         for attachment in list(message.attachments)[:MAX_ATTACHMENTS]
@@ -114,7 +120,19 @@ def mailbox_poll(account: ChannelAccount) -> int:
                 uid = int(message.uid or 0)
                 if uid <= last:
                     continue  # "n:*" always returns the newest message, even when it is older
-                message_handle(account=account, message=message, uid_key=f"uid:{validity}:{uid}")
+                try:
+                    message_handle(
+                        account=account, message=message, uid_key=f"uid:{validity}:{uid}"
+                    )
+                except Exception as exc:
+                    # One mail that cannot be read must not block every mail after it. Only
+                    # where it is and what failed are logged: never its contents or its sender.
+                    logger.error(
+                        "E-mail account %s: message uid %s not read (%s)",
+                        account.pk,
+                        uid,
+                        type(exc).__name__,
+                    )
                 last = max(last, uid)
                 handled += 1
                 account.cursor = {"uidvalidity": validity, "last_uid": last}

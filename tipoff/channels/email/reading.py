@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import codecs
 import re
-from email.header import decode_header
+from email.errors import HeaderParseError
+from email.header import Header, decode_header
 from email.message import Message
+from email.utils import getaddresses
 from html.parser import HTMLParser
 
 from mailparser_reply import EmailMessage as ReplyParser
@@ -68,9 +70,21 @@ def header_text(value: object) -> str:
     if value is None:
         return ""
     parts = []
-    for chunk, label in decode_header(str(value)):
+    try:
+        # A Header holds raw 8-bit text (UTF-8 or GBK sent unencoded) as bytes: decode_header
+        # gives those bytes back to be read with care; str() would make them U+FFFD.
+        decoded = decode_header(value if isinstance(value, Header) else str(value))
+    except HeaderParseError:
+        return str(value).strip()  # a broken encoded word (=?GB2312?B?1cXI/?=) stays as it is
+    for chunk, label in decoded:
         parts.append(decode_text(chunk, label) if isinstance(chunk, bytes) else chunk)
     return "".join(parts).strip()
+
+
+def sender_address(message: Message) -> str:
+    """The From address, without decoding the display name (a broken one must not matter)."""
+    addresses = getaddresses([str(message.get("From") or "")])
+    return addresses[0][1].strip().lower() if addresses else ""
 
 
 def _unflow(text: str, delsp: bool) -> str:
@@ -266,6 +280,15 @@ def message_text(message: Message) -> str:
 
 
 _SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|sv|回复|答复|回覆|转发|轉寄)\s*[:：]\s*)+", re.I)
+
+
+_REPLY_PREFIX = re.compile(r"^\s*(re|aw|sv|回复|答复|回覆)\s*[:：]", re.I)
+
+
+def is_reply(message: Message, subject: str) -> bool:
+    """A reply in a thread: its subject is the thread's, not an answer to the question asked."""
+    threaded = message.get("In-Reply-To") or message.get("References")
+    return bool(threaded) or bool(_REPLY_PREFIX.match(subject))
 
 
 def subject_text(subject: str, *, ours: str) -> str:
