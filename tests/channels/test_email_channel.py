@@ -16,7 +16,7 @@ from drivers import receipt_in
 from imap_tools import MailBoxUnencrypted
 from mailservers import Imap, SmtpSink, start_dovecot, start_smtp_sink
 
-from tipoff.channels.accounts import account_create
+from tipoff.channels.accounts import account_create, credentials_of
 from tipoff.channels.email.poller import mailbox_poll
 from tipoff.channels.email.reading import reply_text
 from tipoff.channels.models import Conversation
@@ -335,3 +335,40 @@ def test_an_unencoded_8bit_subject_is_read(
     answers = reporter.answers(lambda: _append(imap, raw))
     subject = str(email.header.make_header(email.header.decode_header(answers[0]["Subject"])))
     assert "举报张局长" in subject
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mailbox_that_cannot_be_reached_does_not_hold_up_the_others(
+    body: Any, account: Any, reporter: Reporter, smtp: SmtpSink
+) -> None:
+    import socket
+
+    from tipoff.channels.email.poller import mailboxes_poll
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    # The unreachable mailbox comes first (it was configured earlier).
+    reachable = credentials_of(account)
+    account.delete()
+    account_create(
+        body=body.body,
+        kind="email",
+        credentials={
+            "address": "other@commission.example",
+            "imap_host": "127.0.0.1",
+            "imap_port": str(closed_port),
+            "imap_user": "x",
+            "imap_password": "y",
+            "imap_security": "none",
+            "smtp_host": smtp.host,
+            "smtp_port": str(smtp.port),
+            "smtp_security": "none",
+        },
+    )
+    good, _ = account_create(body=body.body, kind="email", credentials=reachable)
+    reporter.deliver("我要举报")
+    with pytest.raises(ConnectionError):
+        mailboxes_poll()
+    good.refresh_from_db()
+    assert good.cursor and good.cursor["last_uid"] >= 1  # the reachable one was read

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 
+from django.db import DatabaseError
 from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessage
-from imap_tools.errors import MailboxLoginError
+from imap_tools.errors import ImapToolsError, MailboxLoginError
 
 from tipoff.channels.accounts import credentials_of
 from tipoff.channels.conversation.engine import Incoming
@@ -124,6 +125,8 @@ def mailbox_poll(account: ChannelAccount) -> int:
                     message_handle(
                         account=account, message=message, uid_key=f"uid:{validity}:{uid}"
                     )
+                except DatabaseError:
+                    raise  # the database, not the mail: read it again at the next poll
                 except Exception as exc:
                     # One mail that cannot be read must not block every mail after it. Only
                     # where it is and what failed are logged: never its contents or its sender.
@@ -143,9 +146,16 @@ def mailbox_poll(account: ChannelAccount) -> int:
 
 
 def mailboxes_poll() -> int:
-    total = 0
-    for account in ChannelAccount.objects.filter(kind=Kind.EMAIL, active=True).select_related(
-        "body"
-    ):
-        total += mailbox_poll(account)
+    """Poll every active mailbox; one that cannot be reached does not hold up the others
+    (the run still fails afterwards, so the task shows it)."""
+    total, failed = 0, []
+    accounts = ChannelAccount.objects.filter(kind=Kind.EMAIL, active=True).order_by("pk")
+    for account in accounts.select_related("body"):
+        try:
+            total += mailbox_poll(account)
+        except (OSError, ConnectionError, ImapToolsError) as exc:
+            logger.error("E-mail account %s not polled (%s)", account.pk, type(exc).__name__)
+            failed.append(account.pk)
+    if failed:
+        raise ConnectionError(f"e-mail accounts not polled: {failed}")
     return total
