@@ -276,10 +276,10 @@ def test_a_mail_that_fails_is_logged_and_passed(
 
     real = reading.message_text
 
-    def failing(message: Any) -> str:
+    def failing(message: Any, **how: Any) -> str:
         if "poison" in str(message):
             raise ValueError("secret poison text")
-        return real(message)
+        return real(message, **how)
 
     monkeypatch.setattr(reading, "message_text", failing)
     _append(

@@ -80,8 +80,9 @@ def message_handle(*, account: ChannelAccount, message: MailMessage, uid_key: st
     message_id = (message.headers.get("message-id") or ("",))[0].strip()
     subject = reading.header_text(message.obj.get("Subject"))
     title = reading.subject_text(subject, ours=SUBJECT)
-    text = reading.message_text(message.obj)
-    if not text and not reading.is_reply(message.obj, subject):
+    reply = reading.is_reply(message.obj, subject)
+    text = reading.message_text(message.obj, reply=reply)
+    if not text and not reply:
         text = title  # a new mail with only a subject (and files): the subject tells the story
     refs = [
         MediaRef(_kind(attachment.content_type), data=attachment.payload)

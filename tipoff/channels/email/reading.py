@@ -247,19 +247,45 @@ def _cut_at_quote(lines: list[str]) -> list[str]:
     return lines
 
 
+def _is_signature(line: str) -> bool:
+    return line.rstrip() in ("-- ", "--") or bool(_SENT_FROM.match(line.strip()))
+
+
 def _cut_signature(lines: list[str]) -> list[str]:
     for index, raw in enumerate(lines):
-        line = raw.rstrip()
-        if line in ("-- ", "--") or _SENT_FROM.match(line.strip()):
+        if _is_signature(raw):
             return lines[:index]
     return lines
 
 
-def reply_text(text: str) -> str:
-    """What the writer wrote, without the quoted conversation and signature below it."""
+# A sign-off ends a mail: in a first mail (which may carry a forwarded one, with its own
+# sign-offs inside) only one with at most this many lines below it is cut.
+_SIGN_OFF_TAIL = 3
+
+
+def _cut_final_signature(lines: list[str]) -> list[str]:
+    for index in range(len(lines) - 1, -1, -1):
+        if _is_signature(lines[index]):
+            below = [x for x in lines[index + 1 :] if x.strip()]
+            return lines[:index] if len(below) <= _SIGN_OFF_TAIL else lines
+    return lines
+
+
+def _plain_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     text = text.replace("&nbsp;", " ")  # QQ Mail writes the entity into its plain text
-    lines = _cut_signature(_cut_at_quote(text.split("\n")))
+    return text.split("\n")
+
+
+def story_text(text: str) -> str:
+    """A first mail's text: all of it but the sign-off at its end. Nothing is cut as a quote:
+    a story may quote what an official wrote, and a forwarded mail is the evidence."""
+    return "\n".join(_cut_final_signature(_plain_lines(text))).strip()
+
+
+def reply_text(text: str) -> str:
+    """What the writer wrote, without the quoted conversation and signature below it."""
+    lines = _cut_signature(_cut_at_quote(_plain_lines(text)))
     kept = "\n".join(line for line in lines if not line.lstrip().startswith(">")).strip()
     if not kept:
         return ""
@@ -269,14 +295,16 @@ def reply_text(text: str) -> str:
     return first.strip() or kept
 
 
-def message_text(message: Message) -> str:
-    """The answer in a message: from its plain text, or from its HTML when it has none."""
+def message_text(message: Message, *, reply: bool = True) -> str:
+    """What a message says: from its plain text, or from its HTML when it has none. A reply
+    loses the conversation quoted below it; a first mail (``reply=False``) keeps everything."""
     plain, html = bodies(message)
+    read = reply_text if reply else story_text
     if plain.strip():
-        answer = reply_text(plain)
+        answer = read(plain)
         if answer or not html:
             return answer
-    return reply_text(html_text(html)) if html else ""
+    return read(html_text(html)) if html else ""
 
 
 _SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|sv|回复|答复|回覆|转发|轉寄)\s*[:：]\s*)+", re.I)
