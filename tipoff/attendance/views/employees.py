@@ -38,10 +38,7 @@ PHOTO_MAX_BYTES = 8 * 1024 * 1024
 @admin_required
 def employee_list(request: HttpRequest, site_id: int) -> HttpResponse:
     site = site_of(request, site_id)
-    try:
-        unit_id = int(request.GET.get("unit") or 0) or None
-    except ValueError:
-        unit_id = None
+    unit_id = number(request.GET.get("unit", "")) or None
     query = request.GET.get("q", "").strip()[:50]
     rows = selectors.employees_of(site, unit_id=unit_id, query=query)
     units = Unit.objects.filter(body_id=site.body_id)

@@ -122,6 +122,10 @@ _RANGE = re.compile(r"^(.+?)(?:-|~|到|至|—|–)(.+)$")
 _ADJACENT = re.compile(r"([一二两三四五六七八九])[二两三四五六七八九]")
 
 
+# Nobody counts people or yuan in more than fifteen digits; past that it is not an answer.
+_TOO_LARGE = Decimal(10) ** 15
+
+
 def number_in(text: str) -> Decimal | None:
     """The number in an answer such as "5万元", "50000元", "十余人", or None.
 
@@ -142,8 +146,11 @@ def number_in(text: str) -> Decimal | None:
         folded = folded.replace(plus, "") if plus in folded[1:] else folded
     if folded.startswith("¥") or folded.startswith("￥"):
         folded = folded[1:]
-    value = _mixed(folded)
-    if value is None or value < 0:
+    try:
+        value = _mixed(folded)
+    except (ArithmeticError, ValueError):  # 1e999999999, NaN and the like
+        return None
+    if value is None or not value.is_finite() or value < 0 or value >= _TOO_LARGE:
         return None
     return value
 
