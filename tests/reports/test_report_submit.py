@@ -171,6 +171,10 @@ def test_category_questions_are_checked(submit, body):
     with pytest.raises(SubmissionInvalid) as caught:
         submit(category_id=banquet.pk, answers={"people": "twenty"})
     assert "answers.people" in caught.value.errors
+    for not_a_count in ("nan", "inf", "1e999"):  # float() takes these; nobody means them
+        with pytest.raises(SubmissionInvalid) as caught:
+            submit(category_id=banquet.pk, answers={"people": not_a_count})
+        assert "answers.people" in caught.value.errors
     result = submit(category_id=cars.pk, answers={"plate": "浙A·12345", "unknown": "dropped"})
     content = report_content(
         report=result.report,

@@ -7,6 +7,7 @@ about so every edge (form, API, chat) can show it next to that field.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 from django.core.exceptions import ValidationError
@@ -102,8 +103,10 @@ def clean_answers(
         kind = question.get("type", "text")
         if kind == "number":
             try:
-                float(raw)
+                finite = math.isfinite(float(raw))
             except ValueError:
+                finite = False
+            if not finite:  # "nan", "inf" and "1e999" are no answer to "how much?"
                 problems.add(field, _("Enter a number."))
                 continue
         elif kind == "date":
