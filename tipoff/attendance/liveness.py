@@ -344,11 +344,9 @@ def brightness_at(grey: np.ndarray, face: MeshFace) -> np.ndarray:
     radius = max(1, round(face.eye_distance / 20))
     xs = np.clip(face.points[STABLE, 0].round().astype(int), radius, grey.shape[1] - radius - 1)
     ys = np.clip(face.points[STABLE, 1].round().astype(int), radius, grey.shape[0] - radius - 1)
-    total = np.zeros(len(xs))
-    for dx in range(-radius, radius + 1):
-        for dy in range(-radius, radius + 1):
-            total += grey[ys + dy, xs + dx]
-    return total / (2 * radius + 1) ** 2
+    side = 2 * radius + 1
+    windows = np.lib.stride_tricks.sliding_window_view(grey, (side, side))
+    return windows[ys - radius, xs - radius].mean(axis=(1, 2), dtype=np.float64)
 
 
 __all__ = [
