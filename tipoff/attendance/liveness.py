@@ -73,7 +73,7 @@ BLINK_BACK = 0.75
 TURN_MIN = 0.25
 # Not flat: homography residual (RMS, eye distances) and the nose's relief.
 PLANAR_MIN = 0.040
-RELIEF_MIN = 0.060
+RELIEF_MIN = 0.080
 # The same relief measured on the skin's texture instead of the landmarks (which a
 # learned model places partly from its idea of a face, even on a flat picture).
 TEXTURE_RELIEF_MIN = 0.010
