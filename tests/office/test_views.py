@@ -249,3 +249,28 @@ def test_the_case_page_says_when_the_reporter_did_not_know(
     sign_in(client, people["admin"])
     page = client.get(f"/office/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert re.search(r"<dt>Licence plate</dt><dd[^>]*>I don&#x27;t know</dd>", page)
+
+
+def test_a_merge_target_that_cannot_be_merged_into_gets_one_answer(
+    client, make_case, people, sign_in
+):
+    """Missing, closed and already-merged cases answer alike, so an intake officer trying
+    numbers does not learn which cases exist; an open case being investigated is a target
+    (duplicates of running investigations are what merging is for)."""
+    case = make_case("received")
+    closed = make_case("closed")
+    running = make_case("investigating")
+    sign_in(client, people["intake"])
+    answers = set()
+    for target in (str(closed.pk), "999999", str(case.pk)):
+        response = client.post(
+            f"/office/cases/{case.pk}/do/merge/", {"target": target}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert response.status_code == 400
+        answers.add(
+            "There is no open case with this number to merge into." in response.content.decode()
+        )
+    assert answers == {True}
+    response = client.post(f"/office/cases/{case.pk}/do/merge/", {"target": f"2026-{running.pk}"})
+    assert response.status_code in (200, 302)
+    assert Case.objects.get(pk=case.pk).merged_into_id == running.pk

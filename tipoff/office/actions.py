@@ -78,7 +78,7 @@ def _forward(request: HttpRequest, case: Case, user: User, key: bytes | None) ->
 
 
 def _merge(request: HttpRequest, case: Case, user: User, key: bytes | None) -> Bound | None:
-    form = forms.MergeForm(request.POST, case=case)
+    form = forms.MergeForm(request.POST, case=case, actor=user)
     if not form.is_valid():
         return {"merge": form}
     triage.case_merge(

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from tipoff.cases.models import Case, Finding, SanctionKind, Status
+from tipoff.cases.permissions import is_excluded
 from tipoff.lib.digits import is_number
 from tipoff.people.models import Body, Category, District, Team, Unit, User
 from tipoff.reports.models import Channel
@@ -98,9 +99,9 @@ class MergeForm(forms.Form):
     )
     reason = forms.CharField(label=_("Note (optional)"), max_length=2000, required=False)
 
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case, actor: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.case = case
+        self.case, self.actor = case, actor
 
     def clean_target(self) -> Case:
         # "2026-000123" or just "123": the number after the year is the case's id.
@@ -108,8 +109,16 @@ class MergeForm(forms.Form):
         target = None
         if is_number(number):
             target = Case.objects.filter(pk=int(number), body_id=self.case.body_id).first()
-        if target is None:
-            raise forms.ValidationError(_("There is no such case in this body."))
+        # One answer for every case that cannot be merged into (missing, ended, merged, one
+        # the officer is excluded from), so trying numbers does not map which cases exist.
+        if (
+            target is None
+            or target.pk == self.case.pk
+            or not target.is_open
+            or target.merged_into_id
+            or (self.actor is not None and is_excluded(self.actor, target))
+        ):
+            raise forms.ValidationError(_("There is no open case with this number to merge into."))
         return target
 
 
