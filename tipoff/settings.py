@@ -244,13 +244,19 @@ SEARCH_INDEX_BUILD_SECONDS = float(env_str("SEARCH_INDEX_BUILD_SECONDS", "3"))
 # statistics keep the case row. A body may set its own period (Body.retention_days).
 RETENTION_DAYS = env_int("RETENTION_DAYS", 730, minimum=1)
 
-# Uploads: limits are per file and per report; Django streams big files to disk.
+# Uploads: limits are per file and per report. Django streams files over 2 MB to a
+# temporary file until the request is handled; that file is the upload as sent, metadata
+# and all, so it goes to a RAM-backed tmpfs (/dev/shm) and never reaches a disk. Where
+# there is none, point UPLOAD_TEMP_DIR at a tmpfs or an encrypted directory.
 EVIDENCE_MAX_FILE_MB = env_int("EVIDENCE_MAX_FILE_MB", 25, minimum=1)
 EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 10, minimum=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
-FILE_UPLOAD_TEMP_DIR = None
+FILE_UPLOAD_TEMP_DIR = (
+    env_str("UPLOAD_TEMP_DIR", "/dev/shm" if os.path.isdir("/dev/shm") else "")  # noqa: S108
+    or None
+)
 FILE_UPLOAD_PERMISSIONS = 0o600
 
 # --- Internationalisation -----------------------------------------------------
