@@ -145,6 +145,11 @@ def test_reporter_adds_evidence_stripped_of_exif(client, filed, gps_jpeg):
     assert download.status_code == 200
     assert download["Content-Type"] == "image/jpeg" and download["Cache-Control"] == "no-store"
     assert "attachment" in download["Content-Disposition"]
+    assert (
+        download["X-Content-Type-Options"] == "nosniff"
+        and "sandbox" in download["Content-Security-Policy"]
+    )
+    assert "no-store" in download["Cache-Control"]
     clean = b"".join(download.streaming_content)
     assert int(download["Content-Length"]) == len(clean)
     with Image.open(io.BytesIO(clean)) as image:

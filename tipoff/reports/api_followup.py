@@ -26,9 +26,10 @@ from tipoff.reports.api_errors import ApiProblem, invalid_input, rate_limited
 from tipoff.reports.api_guards import ReceiptHeader, guarded, read_uploads
 from tipoff.reports.models import Author, Evidence, Message
 from tipoff.reports.schemas import MAX_ID, ErrorOut, FollowupOut, MessageIn, MessageOut
-from tipoff.reports.selectors import evidence_chunks, report_content, report_thread
+from tipoff.reports.selectors import report_content, report_thread
 from tipoff.reports.services import EvidenceFile, ReporterAccess, SubmissionInvalid, message_post
 from tipoff.reports.validation import clean_text
+from tipoff.reports.views import evidence_download
 
 router = Router(tags=["follow-up"])
 receipt_auth = ReceiptHeader()
@@ -184,9 +185,4 @@ def followup_evidence_file(
     item = access.report.evidence.filter(pk=evidence_id).first()
     if item is None:
         raise ApiProblem(404, _("This report has no file with this number."))
-    response = StreamingHttpResponse(
-        evidence_chunks(item=item, data_key=access.data_key), content_type=item.media_type
-    )
-    response["Content-Length"] = str(item.size)
-    response["Content-Disposition"] = f'attachment; filename="evidence-{item.pk}.{item.extension}"'
-    return response
+    return evidence_download(item, access.data_key)

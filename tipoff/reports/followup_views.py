@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,13 +31,18 @@ from tipoff.reports.forms import (
 )
 from tipoff.reports.models import Author, Report
 from tipoff.reports.selectors import (
-    evidence_chunks,
     report_content,
     report_initial_evidence,
     report_thread,
 )
 from tipoff.reports.services import ReporterAccess, SubmissionInvalid, message_post, reporter_open
-from tipoff.reports.views import evidence_limits, no_store, rate_limited, upload_view
+from tipoff.reports.views import (
+    evidence_download,
+    evidence_limits,
+    no_store,
+    rate_limited,
+    upload_view,
+)
 
 SESSION_REPORT = "followup_report"
 SEALED_NAME = "report"
@@ -190,14 +195,7 @@ def followup_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
     item = access.report.evidence.filter(pk=pk).first()
     if item is None:
         raise Http404("no such file")
-    response = StreamingHttpResponse(
-        evidence_chunks(item=item, data_key=access.data_key), content_type=item.media_type
-    )
-    response["Content-Disposition"] = f'attachment; filename="evidence-{item.pk}.{item.extension}"'
-    response["Content-Length"] = str(item.size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return no_store(response)
+    return evidence_download(item, access.data_key)
 
 
 @require_POST
