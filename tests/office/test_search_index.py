@@ -136,3 +136,33 @@ def test_a_report_committed_late_with_a_lower_id_is_still_found(body, staff, set
     Report.objects.filter(pk=late.pk).update(id=late_id, case=late_case)
     found = queue_search(user=admin, qs=qs, query="琥珀湾", body_key=body.private_key)
     assert found.case_ids == [late_case.pk]
+
+
+def test_a_purged_reports_words_leave_the_stored_segments(body, staff, settings):
+    """Retention deletes a report; the index in memory forgets it at once, and the stored
+    segment that held its words is written again without them at the next use by staff
+    (the server cannot open segments without a staff member's key)."""
+    from tipoff.people.services import body_content_touch
+    from tipoff.reports.models import Report
+
+    settings.SEARCH_INDEX_BUILD_SECONDS = 600
+    count = index.SEGMENT_SIZE + index.RECHECK_IDS + 10
+    texts = [f"{FILLER}第{i}份" for i in range(count)]
+    texts[3] = "翡翠巷的举报：局长在酒店宴请二十人。"
+    reports = bulk_reports(body.body, texts)
+    index.build_all(body_id=body.body.pk, body_key=body.private_key)
+    key = index.index_key(body.private_key)
+
+    def stored_ids() -> set[int]:
+        docs, _last = index._load_segments(body.body.pk, key)
+        return set(docs.ids)
+
+    assert reports[3].pk in stored_ids()
+    Report.objects.filter(pk__in=[reports[3].pk, reports[4].pk]).delete()
+    body_content_touch(body_id=body.body.pk)  # as the retention purge does
+    qs = Case.objects.filter(body=body.body)
+    found = queue_search(user=staff["admin"], qs=qs, query="翡翠巷", body_key=body.private_key)
+    assert found.matches == 0
+    left = stored_ids()
+    assert reports[3].pk not in left and reports[4].pk not in left
+    assert reports[5].pk in left and len(left) == index.SEGMENT_SIZE - 2

@@ -321,12 +321,37 @@ def _matrix(docs: Docs) -> np.ndarray:
 
 def _fresh(body_id: int, body_key: bytes, version: tuple[int, int, int]) -> BodyIndex:
     """Start from the stored segments, leaving out reports that went since they were written."""
-    docs, segmented = _load_segments(body_id, index_key(body_key))
+    key = index_key(body_key)
+    docs, segmented = _load_segments(body_id, key)
     case_of = _case_map(body_id, upto=segmented)
     keep = [i for i, rid in enumerate(docs.ids) if rid in case_of]
     if len(keep) != len(docs.ids):
+        gone = {rid for rid in docs.ids if rid not in case_of}
         docs = _select(docs, keep)
+        _segments_forget(body_id, key, gone)
     return BodyIndex(body_id, version, docs, _matrix(docs), case_of, segmented, segmented)
+
+
+def _segments_forget(body_id: int, key: bytes, gone: set[int]) -> None:
+    """Seal again, without them, the stored segments that hold reports purged or moved to
+    another body since, so their words do not outlive them. The server cannot open a
+    segment by itself (no body key), so this happens at the first use by staff after."""
+    low, high = min(gone), max(gone)
+    segments = SearchSegment.objects.filter(
+        body_id=body_id, first_report_id__lte=high, last_report_id__gte=low
+    )
+    for segment in segments:
+        label = _label(body_id, segment.first_report_id, segment.last_report_id)
+        part = Docs.from_bytes(vault.unseal(key, segment.blob, label=label))
+        rows = [i for i, rid in enumerate(part.ids) if rid not in gone]
+        if len(rows) == len(part.ids):
+            continue
+        if not rows:
+            SearchSegment.objects.filter(pk=segment.pk).delete()
+            continue
+        # The label names the segment's id range, which stays as it was.
+        sealed = vault.seal(key, _select(part, rows).to_bytes(), label=label)
+        SearchSegment.objects.filter(pk=segment.pk).update(blob=sealed, count=len(rows))
 
 
 def _advance(index: BodyIndex, body_key: bytes, deadline: float) -> None:
