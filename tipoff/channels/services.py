@@ -35,6 +35,7 @@ from tipoff.channels.models import (
 from tipoff.channels.ports import DbPorts, catalogue_of
 from tipoff.channels.signing import MAX_CLOCK_SKEW_SECONDS
 from tipoff.channels.submissions import (
+    OVERDUE,
     receipt_replies,
     refusal_replies,
     submission_finish,
@@ -149,13 +150,24 @@ def conversation_handle(
     """One delivery from a reporter: a message, files with the text that came with them, an
     event. ``dedupe_key`` recognises the service's retries."""
     refs = [*media_refs, *([media_ref] if media_ref is not None else [])]
-    leftover = _finish_leftover(account, sender)
     now = timezone.now()
+    # A retry of a delivery whose turn was handled: that turn answered with the receipt, unless
+    # its process died before filing the report. Only a submission older than the overdue
+    # job's wait is taken for that (younger, the first delivery may still be answering).
+    retry = bool(dedupe_key) and (
+        InboundMessage.objects.filter(
+            account=account, dedupe=_inbound_digest(account, dedupe_key)
+        ).exists()
+    )
+    leftover = _finish_leftover(account, sender, before=now - OVERDUE if retry else None)
     with transaction.atomic():
         if dedupe_key and inbound_seen(account=account, key=dedupe_key):
             # The service retrying a delivery that failed, perhaps in the crash whose report
-            # was just filed above: its receipt is owed, and this is the only chance to send it.
-            return Turn(replies=leftover, duplicate=not leftover)
+            # was just filed above: its receipt is owed, and this is the chance to send it.
+            # (A delivery that only now turned out to be a retry raced the first one, which
+            # is alive and answers with the receipt itself.)
+            owed = leftover if retry else []
+            return Turn(replies=owed, duplicate=not owed)
         conversation, state, expired = _load(account, sender, now)
         detected = parsing.detect_language(incoming.text) if incoming.text else None
         if not state:
@@ -207,11 +219,17 @@ def conversation_handle(
     return Turn(replies=[*leftover, *replies], language=language)
 
 
-def _finish_leftover(account: ChannelAccount, sender: str) -> list[str]:
-    """A report confirmed in an earlier turn that a crash kept from being filed: file it now."""
-    waiting = Conversation.objects.filter(
+def _finish_leftover(
+    account: ChannelAccount, sender: str, *, before: dt.datetime | None = None
+) -> list[str]:
+    """A report confirmed in an earlier turn that a crash kept from being filed: file it now
+    (with ``before``, only if that turn was committed before then)."""
+    found = Conversation.objects.filter(
         account=account, sender_lookup=CHANNEL_KEY.lookup(account.pk, sender), submitting=True
-    ).first()
+    )
+    if before is not None:
+        found = found.filter(updated_at__lt=before)
+    waiting = found.first()
     if waiting is None:
         return []
     finished = submission_finish(conversation_id=waiting.pk)
