@@ -369,3 +369,10 @@ def test_monthly_report_charts_csv_and_turning_lateness_into_a_case(
             and admin_client.get(f"/attendance/sites/{site.pk}/day/?date=xx").status_code == 200
         )
     assert Employee.objects.count() == 2
+
+
+def test_a_month_no_calendar_has_is_this_month_not_a_500(admin_client, make_employee):
+    employee = make_employee("Wang Fang")
+    for month in ("99999999999999999999-1", "2026-13", "x-y", "0-1"):
+        response = admin_client.get(f"/attendance/employees/{employee.pk}/?month={month}")
+        assert response.status_code == 200, month

@@ -165,3 +165,24 @@ def test_edit_member_is_audited(client, staff, sign_in):
         event.details["before"]["role"] == "inspector"
         and event.details["after"]["role"] == "leader"
     )
+
+
+def test_the_last_administrator_cannot_step_down(client, staff, sign_in):
+    """Nobody would be left to invite, grant keys or configure the body."""
+    admin = staff["admin"]
+    assert list(User.objects.filter(body=admin.body, role=Role.ADMIN, is_active=True)) == [admin]
+    sign_in(client, admin)
+    data = {"display_name": admin.display_name, "email": "", "role": Role.INSPECTOR, "team": ""}
+    response = client.post(f"/staff/members/{admin.pk}/", data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "The body needs an administrator" in response.content.decode()
+    admin.refresh_from_db()
+    assert admin.role == Role.ADMIN
+    assert not AuditEvent.objects.filter(action="staff.updated").exists()
+    # With a second administrator, the first may hand over.
+    other = staff["leader"]
+    other.role = Role.ADMIN
+    other.save(update_fields=["role"])
+    assert client.post(f"/staff/members/{admin.pk}/", data).status_code == 302
+    admin.refresh_from_db()
+    assert admin.role == Role.INSPECTOR

@@ -8,6 +8,7 @@ types or sees another person's password.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from tipoff.audit.services import audit_record
 from tipoff.people import signin
 from tipoff.people.access import admin_required, session_body_key
 from tipoff.people.forms import InviteForm, MemberForm
-from tipoff.people.models import BodyKeyGrant, User
+from tipoff.people.models import BodyKeyGrant, Role, User
 from tipoff.people.services import (
     KeyUnavailable,
     body_key_grant,
@@ -116,23 +117,41 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberForm(request.POST or None, body_id=member.body_id, initial=initial)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        before = {"role": member.role, "team": member.team_id}
-        member.display_name, member.email, member.role = (
-            data["display_name"],
-            data["email"],
-            data["role"],
-        )
-        member.team = data["team"]
-        member.save(update_fields=["display_name", "email", "role", "team"])
-        audit_record(
-            actor=request.user,
-            action="staff.updated",
-            body_id=member.body_id,
-            obj=member,
-            details={"before": before, "after": {"role": member.role, "team": member.team_id}},
-        )
-        messages.success(request, _("Saved."))
-        return redirect("people:members")
+        with transaction.atomic():
+            # Lock the body's administrators: two of them demoting each other at once must
+            # still leave one.
+            admins = list(
+                User.objects.select_for_update()
+                .filter(body=member.body, role=Role.ADMIN, is_active=True)
+                .values_list("pk", flat=True)
+            )
+            if member.role == Role.ADMIN and data["role"] != Role.ADMIN and admins == [member.pk]:
+                form.add_error(
+                    "role",
+                    _("The body needs an administrator: make someone else one first."),
+                )
+            else:
+                before = {"role": member.role, "team": member.team_id}
+                member.display_name, member.email, member.role = (
+                    data["display_name"],
+                    data["email"],
+                    data["role"],
+                )
+                member.team = data["team"]
+                member.save(update_fields=["display_name", "email", "role", "team"])
+                audit_record(
+                    actor=request.user,
+                    action="staff.updated",
+                    body_id=member.body_id,
+                    obj=member,
+                    details={
+                        "before": before,
+                        "after": {"role": member.role, "team": member.team_id},
+                    },
+                )
+        if not form.errors:
+            messages.success(request, _("Saved."))
+            return redirect("people:members")
     return render(
         request,
         "people/member_form.html",

@@ -94,7 +94,7 @@ def _month(request: HttpRequest) -> dt.date:
     try:
         year, month = (int(p) for p in request.GET.get("month", "").split("-"))
         return dt.date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):  # not "2026-05", or a year no calendar has
         return timezone.localdate().replace(day=1)
 
 
