@@ -260,9 +260,14 @@ def enrollment_code_issue(*, employee: Employee, actor: User) -> str:
     return code
 
 
-def enrollment_code_find(*, code: str, kiosk: Kiosk) -> EnrollmentCode:
+def enrollment_code_find(*, code: str, kiosk: Kiosk, lock: bool = False) -> EnrollmentCode:
+    """The unused code typed at ``kiosk``; ``lock`` (inside a transaction) holds its row, so
+    two kiosks sending the same code at once cannot both enroll with it."""
+    codes_ = (
+        EnrollmentCode.objects.select_for_update(of=("self",)) if lock else EnrollmentCode.objects
+    )
     found = (
-        EnrollmentCode.objects.filter(
+        codes_.filter(
             code_hash=codes.code_hash(codes.normalise_code(code), b"enroll-code"),
             used_at__isnull=True,
             expires_at__gt=timezone.now(),
@@ -286,7 +291,7 @@ def enrollment_at_kiosk(
     """The employee agreed on the kiosk's screen and took their photos there."""
     if not consent_given:
         raise AttendanceError(_("Enrollment needs your consent."))
-    entry = enrollment_code_find(code=code, kiosk=kiosk)
+    entry = enrollment_code_find(code=code, kiosk=kiosk, lock=True)
     employee = entry.employee
     consent_record(employee=employee, how="kiosk", actor=entry.issued_by)
     enrollment = enrollment_create(

@@ -7,6 +7,7 @@ Opening a snapshot is audited; once an attempt is reviewed its snapshot is delet
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from tipoff.attendance.views.access import admin_required, site_of, staff
 from tipoff.audit.services import audit_record
 from tipoff.lib.crypto import DecryptionError
 from tipoff.lib.digits import is_number
+from tipoff.people.models import User
 
 
 @admin_required
@@ -70,8 +72,20 @@ def decide(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _attempt(request, attempt_id)
     user = staff(request)
     action = request.POST.get("action")
-    if action not in ("confirm", "dismiss") or not attempt.needs_review:
-        return redirect("attendance:review", attempt.site_id)
+    with transaction.atomic():
+        # Two administrators (or a double click) deciding at once: one decides, the other
+        # finds it reviewed already.
+        attempt = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("site")
+            .get(pk=attempt.pk)
+        )
+        if action not in ("confirm", "dismiss") or not attempt.needs_review:
+            return redirect("attendance:review", attempt.site_id)
+        return _decide(request, attempt, user, action)
+
+
+def _decide(request: HttpRequest, attempt: Attempt, user: User, action: str) -> HttpResponse:
     result = "dismissed"
     if action == "confirm":
         employee = attempt.employee
