@@ -66,6 +66,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @admin_required
+@transaction.atomic  # the change and its audit record commit together
 def member_invite(request: HttpRequest) -> HttpResponse:
     admin = request.user
     assert isinstance(admin, User) and admin.body is not None
@@ -162,6 +163,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @admin_required
+@transaction.atomic  # the change and its audit record commit together
 def member_grant(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
     body = member.body
@@ -187,6 +189,7 @@ def member_grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @admin_required
+@transaction.atomic  # the change and its audit record commit together
 def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
     if member.pk == request.user.pk:
@@ -203,6 +206,7 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @admin_required
+@transaction.atomic  # the change and its audit record commit together
 def member_reset_totp(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
     signin.totp_reset(user=member)
@@ -217,6 +221,7 @@ def member_reset_totp(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @admin_required
+@transaction.atomic  # the change and its audit record commit together
 def member_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
     signin.staff_failures_clear(user=member)
@@ -229,6 +234,7 @@ def member_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @admin_required
+@transaction.atomic  # the change and its audit record commit together
 def member_relink(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
     if member.has_usable_password():

@@ -122,6 +122,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @admin_required
+@transaction.atomic  # the removal and its audit record commit together
 def calendar_delete(request: HttpRequest, day_id: int) -> HttpResponse:
     user = staff(request)
     day = get_object_or_404(CalendarDay, pk=day_id, body_id=user.body_id)
