@@ -151,15 +151,7 @@ def conversation_handle(
     event. ``dedupe_key`` recognises the service's retries."""
     refs = [*media_refs, *([media_ref] if media_ref is not None else [])]
     now = timezone.now()
-    # A retry of a delivery whose turn was handled: that turn answered with the receipt, unless
-    # its process died before filing the report. Only a submission older than the overdue
-    # job's wait is taken for that (younger, the first delivery may still be answering).
-    retry = bool(dedupe_key) and (
-        InboundMessage.objects.filter(
-            account=account, dedupe=_inbound_digest(account, dedupe_key)
-        ).exists()
-    )
-    leftover = _finish_leftover(account, sender, before=now - OVERDUE if retry else None)
+    leftover, retry = _finish_leftover(account, sender, dedupe_key=dedupe_key, now=now)
     with transaction.atomic():
         if dedupe_key and inbound_seen(account=account, key=dedupe_key):
             # The service retrying a delivery that failed, perhaps in the crash whose report
@@ -220,22 +212,32 @@ def conversation_handle(
 
 
 def _finish_leftover(
-    account: ChannelAccount, sender: str, *, before: dt.datetime | None = None
-) -> list[str]:
-    """A report confirmed in an earlier turn that a crash kept from being filed: file it now
-    (with ``before``, only if that turn was committed before then)."""
-    found = Conversation.objects.filter(
+    account: ChannelAccount, sender: str, *, dedupe_key: str, now: dt.datetime
+) -> tuple[list[str], bool]:
+    """A report confirmed in an earlier turn that a crash kept from being filed: file it now.
+
+    Returns its replies, and whether this delivery is the service sending an earlier one
+    again. Such a retry's first delivery answered with the receipt, unless its process died
+    before filing the report; so a retry files it only once that turn is older than the
+    overdue job's wait (younger, the first delivery may still be answering).
+    """
+    waiting = Conversation.objects.filter(
         account=account, sender_lookup=CHANNEL_KEY.lookup(account.pk, sender), submitting=True
-    )
-    if before is not None:
-        found = found.filter(updated_at__lt=before)
-    waiting = found.first()
+    ).first()
     if waiting is None:
-        return []
+        return [], False
+    retry = bool(dedupe_key) and (
+        InboundMessage.objects.filter(
+            account=account, dedupe=_inbound_digest(account, dedupe_key)
+        ).exists()
+    )
+    if retry and waiting.updated_at >= now - OVERDUE:
+        return [], True
     finished = submission_finish(conversation_id=waiting.pk)
     if finished is None:
-        return []
-    return refusal_replies(finished) if finished.errors else receipt_replies(finished)
+        return [], retry
+    replies = refusal_replies(finished) if finished.errors else receipt_replies(finished)
+    return replies, retry
 
 
 def _expiry(state: dict, now: dt.datetime) -> dt.datetime:

@@ -38,6 +38,7 @@ import json
 import threading
 import time
 import zlib
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -244,13 +245,26 @@ def _open_reports(
     return docs, upto, True
 
 
-def _load_segments(body_id: int, key: bytes) -> tuple[Docs, int]:
-    docs, last = Docs(), 0
+def _segment_parts(body_id: int, key: bytes) -> list[tuple[SearchSegment, Docs]]:
+    """Each stored segment with what it holds, oldest first."""
+    parts = []
     for segment in SearchSegment.objects.filter(body_id=body_id).order_by("first_report_id"):
         label = _label(body_id, segment.first_report_id, segment.last_report_id)
-        docs.extend(Docs.from_bytes(vault.unseal(key, segment.blob, label=label)))
+        parts.append((segment, Docs.from_bytes(vault.unseal(key, segment.blob, label=label))))
+    return parts
+
+
+def _joined(parts: list[tuple[SearchSegment, Docs]]) -> tuple[Docs, int]:
+    """The segments' entries as one ``Docs``, and the last report id they cover."""
+    docs, last = Docs(), 0
+    for segment, part in parts:
+        docs.extend(part)
         last = max(last, segment.last_report_id)
     return docs, last
+
+
+def _load_segments(body_id: int, key: bytes) -> tuple[Docs, int]:
+    return _joined(_segment_parts(body_id, key))
 
 
 def _write_segments(body_id: int, key: bytes, docs: Docs, after: int, ceiling: int) -> int:
@@ -322,28 +336,26 @@ def _matrix(docs: Docs) -> np.ndarray:
 def _fresh(body_id: int, body_key: bytes, version: tuple[int, int, int]) -> BodyIndex:
     """Start from the stored segments, leaving out reports that went since they were written."""
     key = index_key(body_key)
-    docs, segmented = _load_segments(body_id, key)
+    parts = _segment_parts(body_id, key)
+    docs, segmented = _joined(parts)
     case_of = _case_map(body_id, upto=segmented)
     keep = [i for i, rid in enumerate(docs.ids) if rid in case_of]
     if len(keep) != len(docs.ids):
-        gone = {rid for rid in docs.ids if rid not in case_of}
         docs = _select(docs, keep)
-        _segments_forget(body_id, key, gone)
+        _segments_forget(body_id, key, parts, present=case_of)
     return BodyIndex(body_id, version, docs, _matrix(docs), case_of, segmented, segmented)
 
 
-def _segments_forget(body_id: int, key: bytes, gone: set[int]) -> None:
-    """Seal again, without them, the stored segments that hold reports purged or moved to
-    another body since, so their words do not outlive them. The server cannot open a
-    segment by itself (no body key), so this happens at the first use by staff after."""
-    low, high = min(gone), max(gone)
-    segments = SearchSegment.objects.filter(
-        body_id=body_id, first_report_id__lte=high, last_report_id__gte=low
-    )
-    for segment in segments:
+def _segments_forget(
+    body_id: int, key: bytes, parts: list[tuple[SearchSegment, Docs]], *, present: Container[int]
+) -> None:
+    """Seal again, with only the reports still ``present``, the stored segments that hold
+    reports purged or moved to another body since, so their words do not outlive them.
+    The server cannot open a segment by itself (no body key), so this happens at the first
+    use by staff after."""
+    for segment, part in parts:
         label = _label(body_id, segment.first_report_id, segment.last_report_id)
-        part = Docs.from_bytes(vault.unseal(key, segment.blob, label=label))
-        rows = [i for i, rid in enumerate(part.ids) if rid not in gone]
+        rows = [i for i, rid in enumerate(part.ids) if rid in present]
         if len(rows) == len(part.ids):
             continue
         if not rows:
